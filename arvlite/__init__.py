@@ -1,0 +1,5 @@
+"""ARVlite project package. Importing it loads the Celery app so @shared_task binds to it."""
+
+from arvlite.celery import app as celery_app
+
+__all__ = ("celery_app",)

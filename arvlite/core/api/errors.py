@@ -1,0 +1,98 @@
+"""One error body for every API error (documented in docs/API.md):
+
+    {"status": 404, "code": "not_found", "message": "Not found.",
+     "errors": {}, "request_id": "3f2b…"}
+
+``errors`` maps field names to lists of messages for validation errors ("non_field_errors"
+for errors about the whole request) and is empty otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler, set_rollback
+
+from arvlite.core.logging import current_request_id
+
+logger = structlog.get_logger(__name__)
+
+SERVER_ERROR_MESSAGE = "Something went wrong on our side. The error has been logged."
+
+
+def error_body(
+    *, status_code: int, code: str, message: str, errors: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "status": status_code,
+        "code": code,
+        "message": message,
+        "errors": errors or {},
+        "request_id": current_request_id() or "",
+    }
+
+
+def _as_drf_exception(exc: Exception) -> Exception:
+    """Services raise Django's exceptions; give them their API meaning."""
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def _validation_message(errors: dict[str, Any]) -> str:
+    non_field = errors.get("non_field_errors")
+    if isinstance(non_field, list) and len(errors) == 1 and non_field:
+        return str(non_field[0])
+    return "The request has invalid fields: " + ", ".join(sorted(errors)) + "."
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF EXCEPTION_HANDLER: every exception becomes the documented error body."""
+    exc = _as_drf_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        set_rollback()
+        logger.exception("unhandled API error", exc_info=exc)
+        _report_to_sentry(exc)
+        return Response(
+            error_body(status_code=500, code="server_error", message=SERVER_ERROR_MESSAGE),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    assert isinstance(exc, exceptions.APIException)
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body(
+            status_code=response.status_code,
+            code="validation_error",
+            message=_validation_message(detail),
+            errors=detail,
+        )
+        return response
+
+    code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+    body = error_body(status_code=response.status_code, code=str(code), message=str(exc.detail))
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body["retry_after"] = int(exc.wait)
+    response.data = body
+    return response
+
+
+def _report_to_sentry(exc: Exception) -> None:
+    # The exception is handled here, so Sentry's Django integration would not see it.
+    try:
+        import sentry_sdk
+    except ImportError:  # pragma: no cover - sentry-sdk is a requirement
+        return
+    sentry_sdk.capture_exception(exc)

@@ -1,0 +1,51 @@
+"""Base for every company API view: resolves the company, checks the role, and keeps the
+tenant scope active while the view runs."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from arvlite.core.api.permissions import HasCompanyRole
+from arvlite.core.roles import Role
+from arvlite.core.tenancy import company_scope, membership_for
+
+
+class CompanyScopedMixin:
+    """Mix into a DRF view routed under ``companies/<company_slug>/``.
+
+    Declare ``read_role`` / ``write_role`` (and ``action_roles`` per ViewSet action).
+    Anonymous → 401; a company the user is not a member of → 404; a role below the
+    declared one → 403. Inside the view ``self.company`` and ``self.membership`` are set
+    and tenant-scoped queries see only that company.
+    """
+
+    company_url_kwarg = "company_slug"
+    read_role: str | None = Role.VIEWER
+    write_role: str | None = Role.EDITOR
+    action_roles: dict[str, str] = {}
+    permission_classes = [IsAuthenticated, HasCompanyRole]
+
+    company: Any
+    membership: Any
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        with ExitStack() as stack:
+            self._scope_stack = stack
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Authenticate before looking at the company, so that anonymous callers get 401
+        # and learn nothing about which companies exist.
+        self.perform_authentication(request)  # type: ignore[attr-defined]
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        self.company = self.membership.company
+        self._scope_stack.enter_context(company_scope(self.company))
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]

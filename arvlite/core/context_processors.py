@@ -1,0 +1,23 @@
+"""Template context shared by every portal page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's companies (for the switcher) and the company being viewed."""
+    context: dict[str, Any] = {
+        "current_company": getattr(request, "company", None),
+        "current_membership": getattr(request, "membership", None),
+        "PUBLIC_URL": settings.PUBLIC_URL,
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from companies.selectors import membership_list_for_user
+
+        context["my_memberships"] = membership_list_for_user(user=user)
+    return context

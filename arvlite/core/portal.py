@@ -1,0 +1,52 @@
+"""Base for every company portal page under ``/c/<company_slug>/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+from arvlite.core.api.permissions import required_role
+from arvlite.core.roles import Role, role_allows
+from arvlite.core.tenancy import company_scope, membership_for
+
+
+class CompanyPortalMixin(LoginRequiredMixin):
+    """Same rules as the API's CompanyScopedMixin, read from the same attributes.
+
+    Anonymous → redirect to the login page; not a member → 404; role too low → 403.
+    The page renders inside the company scope, with ``request.company`` set for the
+    header's company switcher.
+    """
+
+    company_url_kwarg = "company_slug"
+    read_role: str | None = Role.VIEWER
+    write_role: str | None = Role.EDITOR
+    action_roles: dict[str, str] = {}
+
+    company: Any
+    membership: Any
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        self.company = self.membership.company
+        request.company = self.company  # type: ignore[attr-defined]
+        request.membership = self.membership  # type: ignore[attr-defined]
+        if not role_allows(self.membership.role, required_role(self, request.method or "GET")):
+            raise PermissionDenied
+        with company_scope(self.company):
+            response = super().dispatch(request, *args, **kwargs)
+            # Template responses render lazily; render while the scope is still active.
+            render = getattr(response, "render", None)
+            if callable(render) and not getattr(response, "is_rendered", True):
+                response = render()
+            return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context.update(company=self.company, membership=self.membership)
+        return context

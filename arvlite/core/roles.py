@@ -1,0 +1,26 @@
+"""Company roles, ordered: each role can do everything the roles below it can."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    EDITOR = "editor", _("Editor")
+    MANAGER = "manager", _("Manager")
+    OWNER = "owner", _("Owner")
+
+
+_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.MANAGER: 3, Role.OWNER: 4}
+
+
+def role_allows(held: str | None, required: str | None) -> bool:
+    """True when a member holding ``held`` may do what needs ``required``.
+
+    ``required=None`` means the action is not available to any role (closed by default).
+    """
+    if held is None or required is None:
+        return False
+    return _RANK[Role(held)] >= _RANK[Role(required)]

@@ -1,0 +1,130 @@
+"""Celery configuration, and a real worker process on the Redis broker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+
+from arvlite.celery import app
+from arvlite.core.models import WorkerHeartbeat
+from arvlite.core.tasks import record_heartbeat
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_app_is_configured_for_reliable_delivery() -> None:
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert {q.name for q in conf.task_queues} == {"default", "media"}
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def test_every_scheduled_task_exists() -> None:
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+
+
+@pytest.mark.django_db
+def test_the_heartbeat_is_recorded_in_process_when_eager() -> None:
+    record_heartbeat.delay(token="eager")
+    beat = WorkerHeartbeat.objects.get(token="eager")
+    assert beat.pid == os.getpid()
+    record_heartbeat.delay(token="eager")
+    assert WorkerHeartbeat.objects.count() == 1  # repeating it updates the same row
+
+
+@pytest.fixture
+def worker_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def celery_worker_process(worker_queue: str, transactional_db: None):
+    """A real `celery worker` process consuming a queue of this test only, writing to this
+    test's PostgreSQL database."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "arvlite.settings_test",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "arvlite",
+            "worker",
+            "-Q",
+            worker_queue,
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-n",
+            f"{worker_queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(worker_queue)
+
+
+@pytest.mark.worker
+def test_a_task_sent_after_commit_runs_in_a_worker_process_and_writes_to_postgres(
+    celery_worker_process: subprocess.Popen[str], worker_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    token = uuid.uuid4().hex
+
+    with transaction.atomic():
+        record_heartbeat.apply_async_on_commit(kwargs={"token": token}, queue=worker_queue)
+        # Nothing may reach the broker before the transaction commits.
+        assert broker.llen(worker_queue) == 0
+
+    deadline = time.monotonic() + 60
+    beat = None
+    while beat is None and time.monotonic() < deadline:
+        if celery_worker_process.poll() is not None:
+            pytest.fail(
+                "the worker exited: "
+                + (celery_worker_process.stdout.read() if celery_worker_process.stdout else "")
+            )
+        beat = WorkerHeartbeat.objects.filter(token=token).first()
+        time.sleep(0.2)
+
+    assert beat is not None, "the worker did not run the task within 60 s"
+    assert beat.pid != os.getpid()
+    assert beat.pid == celery_worker_process.pid
+    assert beat.hostname.startswith(f"{worker_queue}@")

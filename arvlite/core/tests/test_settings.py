@@ -1,0 +1,125 @@
+"""The settings module refuses unsafe or mistyped configuration at start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from arvlite.core.env import StrictEnv
+
+ROOT = Path(__file__).resolve().parents[3]
+PRODUCTION_LIKE = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-real-secret-" + "k7Qp9xZ2" * 8,
+    "ALLOWED_HOSTS": "arvlite.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://arvlite.example.com",
+    "PUBLIC_URL": "https://arvlite.example.com",
+}
+
+
+# Variables the test settings put into this process's environment; a subprocess must
+# start from the bare defaults instead.
+TEST_ONLY_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "SECURE_SSL_REDIRECT",
+    "LOG_LEVEL",
+    "EMAIL_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    skip = TEST_ONLY_VARIABLES | set(PRODUCTION_LIKE)
+    clean_env = {k: v for k, v in os.environ.items() if k not in skip}
+    clean_env.update({"DJANGO_SETTINGS_MODULE": "arvlite.settings", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_passes_the_deploy_check_with_production_like_values() -> None:
+    env = {**PRODUCTION_LIKE, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_a_boolean_that_is_not_yes_or_no() -> None:
+    result = run_manage("check", env={"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_it_refuses_the_development_secret_key_when_debug_is_off() -> None:
+    env = {**PRODUCTION_LIKE}
+    env.pop("SECRET_KEY")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_an_unknown_log_format() -> None:
+    result = run_manage("check", env={"DEBUG": "true", "LOG_FORMAT": "xml"})
+    assert result.returncode != 0
+    assert "LOG_FORMAT='xml' must be one of: json, console" in result.stderr
+
+
+@pytest.mark.parametrize("word", ["1", "true", "Yes", "ON"])
+def test_strict_env_reads_true_words(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    monkeypatch.setenv("SOME_FLAG", word)
+    assert StrictEnv().bool("SOME_FLAG") is True
+
+
+@pytest.mark.parametrize("word", ["0", "false", "No", "off", ""])
+def test_strict_env_reads_false_words(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    monkeypatch.setenv("SOME_FLAG", word)
+    assert StrictEnv().bool("SOME_FLAG") is False
+
+
+def test_strict_env_uses_the_default_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOME_FLAG", raising=False)
+    assert StrictEnv().bool("SOME_FLAG", default=True) is True
+
+
+def test_strict_env_refuses_negative_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_NUMBER", "-3")
+    with pytest.raises(ImproperlyConfigured, match="must not be negative"):
+        StrictEnv().positive_int("SOME_NUMBER", default=1)
+
+
+def test_strict_env_refuses_words_for_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_NUMBER", "lots")
+    with pytest.raises(ImproperlyConfigured, match="must be a whole number"):
+        StrictEnv().positive_int("SOME_NUMBER", default=1)
+
+
+def test_embedded_defaults_need_no_environment(tmp_path: Path) -> None:
+    """The run command's defaults: SQLite, in-memory channel layer, eager Celery."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "arvlite.settings", "DEBUG": "true"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "True",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]

@@ -1,0 +1,38 @@
+"""Top-level routes: portal, admin, API (collected from each app's api/urls.py), docs,
+health and metrics."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from arvlite.core import health
+
+api_v1 = [
+    path("", include("companies.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", include("django_prometheus.urls")),  # /metrics
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oauth/", include("social_django.urls", namespace="social")),
+    path("", include("companies.urls")),
+]
+
+handler400 = "arvlite.core.views.bad_request"
+handler403 = "arvlite.core.views.permission_denied"
+handler404 = "arvlite.core.views.page_not_found"
+handler500 = "arvlite.core.views.server_error"

@@ -1,0 +1,68 @@
+"""Create (or refresh) the demo company and its users for the embedded run.
+
+Safe to run again: existing rows are kept and only the passwords are set anew, so the
+printed ones always work.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from arvlite.core.roles import Role
+from arvlite.core.tenancy import scopes_disabled
+from companies.models import Company, User
+from companies.services import company_create, membership_set
+
+DEMO_COMPANY_SLUG = "demo-studio"
+DEMO_COMPANY_NAME = "Demo Photo Studio"
+DEMO_USERS = [
+    # (e-mail, full name, role in the demo company or None, is operator)
+    ("owner@demo.arvlite.example", "Olga Owner", Role.OWNER, False),
+    ("editor@demo.arvlite.example", "Egor Editor", Role.EDITOR, False),
+    ("operator@demo.arvlite.example", "Oleg Operator", None, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo company, its owner and editor, and an operator account."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password",
+            help="Use this password for every demo user instead of fresh random ones.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
+        with scopes_disabled():  # seeding crosses no tenant, but runs outside any request
+            credentials = [
+                self._ensure_user(email, name, is_operator, password)
+                for email, name, _, is_operator in DEMO_USERS
+            ]
+            owner = User.objects.get(email=DEMO_USERS[0][0])
+            company = Company.objects.filter(slug=DEMO_COMPANY_SLUG).first()
+            if company is None:
+                company = company_create(name=DEMO_COMPANY_NAME, slug=DEMO_COMPANY_SLUG, owner=owner)
+            for email, _, role, _ in DEMO_USERS:
+                if role is not None:
+                    membership_set(
+                        company=company, user=User.objects.get(email=email), role=role, actor=owner
+                    )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo company: {company.name} (/c/{company.slug}/)"))
+        for (email, _, role, is_operator), secret in zip(DEMO_USERS, credentials, strict=True):
+            what = "operator, /admin/" if is_operator else f"{role} of {company.slug}"
+            self.stdout.write(f"  {email:<34} password: {secret:<16} ({what})")
+
+    def _ensure_user(self, email: str, full_name: str, is_operator: bool, password: str | None) -> str:
+        secret = password or secrets.token_urlsafe(9)
+        user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+        user.is_staff = user.is_superuser = is_operator
+        user.is_active = True
+        user.set_password(secret)
+        user.save()
+        return secret

@@ -1,0 +1,34 @@
+"""Reads about users, companies and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from companies.models import Company, Membership
+
+
+def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
+    """The user's memberships in active companies, for the switcher and the `me` answer."""
+    return (
+        Membership.objects.filter(user=user, company__status=Company.Status.ACTIVE)
+        .select_related("company")
+        .order_by("company__name")
+    )
+
+
+def company_list_for_user(*, user: Any) -> QuerySet[Company]:
+    """Active companies the user belongs to, each with ``member_count`` and ``my_role``."""
+    my_role = Membership.objects.filter(company=OuterRef("pk"), user=user).values("role")[:1]
+    mine = Membership.objects.filter(user=user).values("company_id")
+    return (
+        Company.objects.filter(pk__in=mine, status=Company.Status.ACTIVE)
+        .annotate(member_count=Count("memberships", distinct=True), my_role=Subquery(my_role))
+        .order_by("name")
+    )
+
+
+def member_list(*, company: Company) -> QuerySet[Membership]:
+    """Everyone in the company, with their user row loaded."""
+    return Membership.objects.filter(company=company).select_related("user").order_by("user__email")

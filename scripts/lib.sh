@@ -1,0 +1,86 @@
+# Shared set-up steps of scripts/run and scripts/test. Sourced, not executed.
+# Every step checks first and does nothing when the machine already has what it needs.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+cd "$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "Need root to run: $*" >&2; return 1
+  fi
+}
+
+# ensure_apt PACKAGE...: install the Debian packages that are missing.
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+find_python() {
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "Python 3.11 is required (python3.11 not found)." >&2
+  return 1
+}
+
+# ensure_venv REQUIREMENTS_FILE: .venv in the repository root with those packages.
+# A stamp of the requirement files' hash skips pip when nothing changed.
+ensure_venv() {
+  local requirements="$1" python stamp wanted
+  if [ ! -x "$VENV/bin/python" ]; then
+    python="$(find_python)"
+    say "Creating $VENV with $python"
+    "$python" -m venv "$VENV"
+  fi
+  stamp="$VENV/.installed-$(basename "$requirements")"
+  wanted="$(cat requirements.txt "$requirements" | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    say "Installing Python packages from $requirements"
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$requirements"
+    echo "$wanted" >"$stamp"
+  fi
+}
+
+# ensure_postgres: PostgreSQL answering on 127.0.0.1:5432 (installed and started if needed).
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    ensure_apt postgresql
+    local conf; conf="$(ls -d /etc/postgresql/*/main | head -1)"
+    # Tests connect as postgres without a password over loopback, as on CI machines.
+    sed -i -E 's/^(host\s+all\s+all\s+127\.0\.0\.1\/32\s+)\S+/\1trust/' "$conf/pg_hba.conf"
+  fi
+  say "Starting PostgreSQL"
+  local version; version="$(ls /etc/postgresql | sort -V | tail -1)"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 1; done
+  echo "PostgreSQL did not start on 127.0.0.1:5432" >&2
+  return 1
+}
+
+# ensure_redis: Redis answering on 127.0.0.1:6379 (installed and started if needed).
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then return 0; fi
+  command -v redis-server >/dev/null 2>&1 || ensure_apt redis-server redis-tools
+  say "Starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --dir /tmp --logfile /tmp/arvlite-redis.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && return 0; sleep 1; done
+  echo "Redis did not start on 127.0.0.1:6379" >&2
+  return 1
+}
