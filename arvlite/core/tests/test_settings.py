@@ -123,3 +123,13 @@ def test_embedded_defaults_need_no_environment(tmp_path: Path) -> None:
         "True",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example() -> None:
+    import re
+
+    source = (ROOT / "arvlite" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z0-9_]+)"', source))
+    documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "the pattern no longer finds the variables"
+    assert read - documented == set(), "add these to .env.example"
