@@ -133,3 +133,13 @@ def test_every_variable_the_settings_read_is_documented_in_env_example() -> None
     documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "the pattern no longer finds the variables"
     assert read - documented == set(), "add these to .env.example"
+
+
+def test_collectstatic_builds_the_production_manifest(tmp_path: Path) -> None:
+    """Production serves hashed, compressed files; a vendored file that references a
+    missing one (e.g. a source map) would break the deploy."""
+    env = {**PRODUCTION_LIKE, "STATIC_ROOT": str(tmp_path / "static")}
+    result = run_manage("collectstatic", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+    assert list((tmp_path / "static" / "vendor" / "htmx").glob("htmx-2.0.11.min.*.js.gz"))
