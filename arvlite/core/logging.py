@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -69,8 +70,12 @@ def current_request_id() -> str | None:
     return structlog.contextvars.get_contextvars().get("request_id")
 
 
+request_logger = structlog.get_logger("arvlite.request")
+
+
 class RequestIdMiddleware:
-    """Give each request an id: bound to every log line and echoed in X-Request-ID."""
+    """Give each request an id: bound to every log line and echoed in X-Request-ID.
+    Writes one access-log line per request (method, path, status, duration)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -81,8 +86,16 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            request_logger.info(
+                "request",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
         response[REQUEST_ID_HEADER] = request_id

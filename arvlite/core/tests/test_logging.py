@@ -83,3 +83,19 @@ def test_sentry_switches_on_only_with_a_dsn() -> None:
     finally:
         sentry_sdk.init(dsn=None)
     assert sentry_sdk.get_client().dsn is None
+
+
+def test_each_request_writes_one_access_line_with_its_id(client: Client) -> None:
+    configure_logging(log_format="json", level="INFO")
+    stream, handler = _capture_root_output()
+    try:
+        response = client.get("/healthz")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        configure_logging(log_format="json", level="WARNING")
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    access = [line for line in lines if line["event"] == "request"]
+    assert len(access) == 1
+    assert access[0]["request_id"] == response["X-Request-ID"]
+    assert (access[0]["method"], access[0]["path"], access[0]["status"]) == ("GET", "/healthz", 200)
+    assert access[0]["duration_ms"] >= 0
