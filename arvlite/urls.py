@@ -10,6 +10,7 @@ from arvlite.core import health
 
 api_v1 = [
     path("", include("companies.api.urls")),
+    path("", include("projects.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("oauth/", include("social_django.urls", namespace="social")),
     path("", include("companies.urls")),
+    path("", include("projects.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+import zoneinfo
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +77,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+DEFAULT_STORAGE_QUOTA_BYTES = 10 * 1024**3  # 10 GiB until an operator changes it
+
+brand_color_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, e.g. #3b5bdb.")
+)
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$",
+    _("Use 1–60 lower-case Latin letters, digits and hyphens, not starting or ending with a hyphen."),
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def company_logo_path(company: Company, filename: str) -> str:
+    # The company id and a random part, never the uploader's file name or path.
+    extension = Path(filename).suffix.lower()[:10]
+    return f"{company.pk or 'new'}/logo/{uuid.uuid4().hex}/logo{extension}"
+
+
 class Company(models.Model):
     """A tenant: a studio, print shop or agency. Every tenant-owned row points here."""
 
@@ -80,8 +107,25 @@ class Company(models.Model):
         DEACTIVATED = "deactivated", _("Deactivated")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    slug = models.CharField(_("slug"), max_length=60, unique=True, validators=[slug_validator])
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=company_logo_path, blank=True)
+    brand_color = models.CharField(
+        _("brand colour"), max_length=7, default="#3b5bdb", validators=[brand_color_validator]
+    )
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    tax_id = models.CharField(_("tax id (INN / VAT)"), max_length=32, blank=True)
+    legal_address = models.TextField(_("legal address"), blank=True)
+    bank_details = models.TextField(_("bank details"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+    default_term_years = models.PositiveSmallIntegerField(
+        _("default hosting term, years"), default=1, validators=[MinValueValidator(1), MaxValueValidator(25)]
+    )
+    storage_quota_bytes = models.PositiveBigIntegerField(
+        _("storage quota, bytes"), default=DEFAULT_STORAGE_QUOTA_BYTES
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

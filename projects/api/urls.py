@@ -1,0 +1,3 @@
+"""Project API routes (filled by the projects work)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Project portal pages (filled by the projects work)."""
+
+urlpatterns: list = []
