@@ -29,6 +29,16 @@ def _delete_redis_keys_of_this_run() -> Iterator[None]:
     client.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with empty throttle buckets (they live in Redis across tests)."""
+    yield
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(f"{settings.TEST_RUN_PREFIX}:*throttle*", count=1000):
+        client.delete(key)
+    client.close()
+
+
 @pytest.fixture
 def company(db: None) -> Company:
     return CompanyFactory(name="Alice Photo", slug="alice-photo")

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "social_django.middleware.SocialAuthExceptionMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -162,14 +163,35 @@ AXES_FAILURE_LIMIT = env.positive_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.positive_int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "arvlite.core.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+INVITATION_VALID_DAYS = env.positive_int("INVITATION_VALID_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * env.positive_int("PASSWORD_RESET_HOURS", default=24)
 
 SOCIAL_AUTH_YANDEX_OAUTH2_KEY = env.str("YANDEX_OAUTH_KEY", default="")
 SOCIAL_AUTH_YANDEX_OAUTH2_SECRET = env.str("YANDEX_OAUTH_SECRET", default="")
 SOCIAL_AUTH_USER_MODEL = AUTH_USER_MODEL
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
+SOCIAL_AUTH_USER_FIELDS = ["email"]  # our users have no username
+SOCIAL_AUTH_REQUIRE_POST = True
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"  # home: the company, or "create your company"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/accounts/login/"
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    # Yandex confirms e-mail addresses, so an existing account with the same address is
+    # the same person: link it rather than fail on the unique e-mail.
+    "social_core.pipeline.social_auth.associate_by_email",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+    "companies.social.save_full_name",
+)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.positive_int("JWT_ACCESS_MINUTES", default=15)),
@@ -186,8 +208,10 @@ REST_FRAMEWORK = {
         # JWT first: its "Bearer" challenge makes anonymous API calls answer 401, not 403.
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "companies.authentication.ApiKeyAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Company routes declare roles (CompanyScopedMixin); the rest need a signed-in person.
+    "DEFAULT_PERMISSION_CLASSES": ["arvlite.core.api.permissions.IsSignedInPerson"],
     "DEFAULT_PAGINATION_CLASS": "arvlite.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -197,11 +221,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "arvlite.core.api.throttling.UserOrApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
         "user": env.str("THROTTLE_USER", default="600/minute"),
+        "auth": env.str("THROTTLE_AUTH", default="20/minute"),  # sign-up, tokens, resets per IP
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "arvlite.core.api.errors.api_exception_handler",
@@ -218,6 +243,13 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_GENERATOR_CLASS": "arvlite.core.api.schema.ScopeFreeSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
+    # Several models have a "status" or "role"; name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "arvlite.core.roles.Role.choices",
+        "ApiKeyRoleEnum": "companies.api_keys.ASSIGNABLE_ROLE_CHOICES",
+        "CompanyStatusEnum": "companies.models.Company.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, Membership, User
+from companies import services
+from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,12 +33,37 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "contact_email", "created_at"]
+    list_display = ["name", "slug", "status", "contact_email", "storage_quota_bytes", "created_at"]
     list_filter = ["status"]
-    search_fields = ["name", "slug", "contact_email"]
+    search_fields = ["name", "slug", "contact_email", "legal_name", "tax_id"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline]
+    actions = ["deactivate", "reactivate"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "status", "contact_email")}),
+        (_("Branding"), {"fields": ("logo", "brand_color")}),
+        (
+            _("Legal details for invoices"),
+            {"fields": ("legal_name", "tax_id", "legal_address", "bank_details")},
+        ),
+        (_("Defaults and limits"), {"fields": ("time_zone", "default_term_years", "storage_quota_bytes")}),
+        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.action(description=_("Deactivate selected companies"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Company]) -> None:
+        for company in queryset:
+            services.company_set_status(
+                company=company, actor=request.user, status=Company.Status.DEACTIVATED
+            )
+        self.message_user(request, _("%(count)d companies deactivated.") % {"count": queryset.count()})
+
+    @admin.action(description=_("Reactivate selected companies"))
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[Company]) -> None:
+        for company in queryset:
+            services.company_set_status(company=company, actor=request.user, status=Company.Status.ACTIVE)
+        self.message_user(request, _("%(count)d companies reactivated.") % {"count": queryset.count()})
 
 
 @admin.register(Membership)
@@ -45,3 +73,28 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "company__name", "company__slug"]
     list_select_related = ["user", "company"]
     autocomplete_fields = ["user", "company"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "company__name", "company__slug"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company", "invited_by", "accepted_by"]
+    readonly_fields = ["nonce", "created_at", "last_sent_at", "send_count", "accepted_at", "accepted_by"]
+
+
+@admin.register(CompanyApiKey)
+class CompanyApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued by their company; operators can only see and revoke them."""
+
+    list_display = ["name", "company", "prefix", "role", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["name", "prefix", "company__name", "company__slug"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company", "created_by"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -6,3 +6,6 @@ class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Companies and users")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from companies import schema  # noqa: F401 - registers the OpenAPI auth extension

@@ -31,4 +31,14 @@ def company_list_for_user(*, user: Any) -> QuerySet[Company]:
 
 def member_list(*, company: Company) -> QuerySet[Membership]:
     """Everyone in the company, with their user row loaded."""
-    return Membership.objects.filter(company=company).select_related("user").order_by("user__email")
+    return (
+        Membership.objects.filter(company=company).select_related("user", "company").order_by("user__email")
+    )
+
+
+def company_detail(*, company: Company, role: str) -> Company:
+    """The company with ``member_count``, and ``my_role`` set to the caller's role (a
+    person's membership or an API key's role)."""
+    annotated = Company.objects.annotate(member_count=Count("memberships")).get(pk=company.pk)
+    annotated.my_role = role  # type: ignore[attr-defined]
+    return annotated

@@ -1,41 +1,160 @@
-"""Writes about users, companies and memberships."""
+"""Writes about companies and memberships."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arvlite.core.audit import audit_log
 from arvlite.core.roles import Role
 from companies.models import Company, Membership, User
 
+# Editable company settings (everything but slug, quota and status, which have their own flows).
+COMPANY_PROFILE_FIELDS = (
+    "name",
+    "contact_email",
+    "logo",
+    "brand_color",
+    "legal_name",
+    "tax_id",
+    "legal_address",
+    "bank_details",
+    "time_zone",
+    "default_term_years",
+)
+
+# Apps that own data which must stop a company from being deleted register a check here
+# (e.g. published AR content). A check returns a sentence saying why, or None.
+COMPANY_DELETE_BLOCKERS: list[Callable[[Company], str | None]] = []
+
+
+SLUG_TAKEN = gettext_noop("This address is already taken.")
+
+
+def _validated(company: Company) -> None:
+    # Uniqueness is checked by the database (see company_create), so races answer 400 too.
+    company.full_clean(exclude=["logo"], validate_unique=False)
+
 
 @transaction.atomic
-def company_create(*, name: str, slug: str, owner: User, contact_email: str = "") -> Company:
-    """Create a company; its creator becomes its owner. Audited."""
-    company = Company.objects.create(name=name, slug=slug, contact_email=contact_email)
+def company_create(*, name: str, slug: str, owner: User, **profile: Any) -> Company:
+    """Create a company; its creator becomes its owner. Audited. A taken slug is a
+    ValidationError on ``slug``, also when two requests race for it."""
+    company = Company(
+        name=name, slug=slug, **{k: v for k, v in profile.items() if k in COMPANY_PROFILE_FIELDS}
+    )
+    _validated(company)
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        raise ValidationError({"slug": [_(SLUG_TAKEN)]}) from None
     Membership.objects.create(company=company, user=owner, role=Role.OWNER)
     audit_log(company=company, actor=owner, action="company.create", target=company)
     return company
 
 
 @transaction.atomic
+def company_update(*, company: Company, actor: User, **fields: Any) -> Company:
+    """Change company settings (managers and up). Audited with the changed fields."""
+    unknown = set(fields) - set(COMPANY_PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(company, name)
+        if old != value:
+            setattr(company, name, value)
+            changes[name] = [str(old), str(value)] if name != "logo" else ["", "new logo"]
+    if not changes:
+        return company
+    _validated(company)
+    company.save()
+    audit_log(company=company, actor=actor, action="company.update", target=company, changes=changes)
+    return company
+
+
+def company_delete_blockers(*, company: Company) -> list[str]:
+    return [reason for check in COMPANY_DELETE_BLOCKERS if (reason := check(company))]
+
+
+@transaction.atomic
+def company_delete(*, company: Company, actor: User) -> None:
+    """Delete a company and everything it owns (owner only). Refused while anything it
+    owns is still live, e.g. published content, with the reason."""
+    reasons = company_delete_blockers(company=company)
+    if reasons:
+        raise ValidationError(" ".join(reasons))
+    company.delete()
+
+
+@transaction.atomic
+def company_set_status(*, company: Company, actor: Any, status: str) -> Company:
+    """Deactivate or reactivate a company (operators). Deactivated companies vanish from
+    their members' lists and URLs until reactivated. Audited."""
+    if status not in Company.Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    if company.status != status:
+        previous, company.status = company.status, status
+        company.save(update_fields=["status", "updated_at"])
+        audit_log(
+            company=company,
+            actor=actor,
+            action="company.set_status",
+            target=company,
+            changes={"status": [previous, status]},
+        )
+    return company
+
+
+def _lock_owners(company: Company) -> list[Membership]:
+    return list(Membership.objects.select_for_update().filter(company=company, role=Role.OWNER))
+
+
+@transaction.atomic
 def membership_set(*, company: Company, user: User, role: str, actor: Any = None) -> Membership:
-    """Give ``user`` ``role`` in ``company`` (adding them if needed). Audited when it changes."""
+    """Give ``user`` ``role`` in ``company`` (adding them if needed). Audited when it changes.
+    Refused when it would leave the company without an owner."""
+    owners = _lock_owners(company)
     membership, created = Membership.objects.get_or_create(
         company=company, user=user, defaults={"role": role}
     )
     previous = None if created else membership.role
-    if not created and membership.role != role:
+    if previous == role:
+        return membership
+    if previous == Role.OWNER and len(owners) == 1:
+        raise ValidationError(
+            {"role": [_("A company needs at least one owner. Make someone else owner first.")]}
+        )
+    if not created:
         membership.role = role
         membership.save(update_fields=["role"])
-    if created or previous != role:
-        audit_log(
-            company=company,
-            actor=actor,
-            action="membership.set",
-            target=membership,
-            changes={"role": [previous, role]},
-        )
+    audit_log(
+        company=company,
+        actor=actor,
+        action="membership.set",
+        target=membership,
+        changes={"role": [previous, role]},
+    )
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    """Take a member out of the company. Refused for the last owner. Audited."""
+    owners = _lock_owners(membership.company)
+    if membership.role == Role.OWNER and len(owners) == 1:
+        raise ValidationError(_("A company needs at least one owner. Make someone else owner first."))
+    audit_log(
+        company=membership.company,
+        actor=actor,
+        action="membership.remove",
+        target=membership,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()

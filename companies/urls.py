@@ -1,8 +1,52 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from companies import views
+from companies.views import accounts, company, members
+
+C = "c/<slug:company_slug>"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("c/<slug:company_slug>/", views.CompanyDashboardView.as_view(), name="company-dashboard"),
+    path("", accounts.home, name="home"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_confirm_form.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_finished.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:token>/", accounts.invitation_accept_page, name="invitation-accept-page"),
+    path("companies/new/", company.company_create_page, name="company-create-page"),
+    path(f"{C}/", company.CompanyDashboardView.as_view(), name="company-dashboard"),
+    path(f"{C}/settings/", company.CompanySettingsView.as_view(), name="company-settings-page"),
+    path(f"{C}/delete/", company.CompanyDeleteView.as_view(), name="company-delete-page"),
+    path(f"{C}/members/", members.MembersView.as_view(), name="members-page"),
+    path(f"{C}/members/invite/", members.InviteView.as_view(), name="member-invite-page"),
+    path(f"{C}/members/<int:pk>/role/", members.MemberRoleView.as_view(), name="member-role-page"),
+    path(f"{C}/members/<int:pk>/remove/", members.MemberRemoveView.as_view(), name="member-remove-page"),
+    path(
+        f"{C}/invitations/<int:pk>/resend/",
+        members.InvitationResendView.as_view(),
+        name="invitation-resend-page",
+    ),
+    path(
+        f"{C}/invitations/<int:pk>/revoke/",
+        members.InvitationRevokeView.as_view(),
+        name="invitation-revoke-page",
+    ),
+    path(f"{C}/api-keys/", members.ApiKeysView.as_view(), name="api-keys-page"),
+    path(f"{C}/api-keys/<int:pk>/revoke/", members.ApiKeyRevokeView.as_view(), name="api-key-revoke-page"),
 ]

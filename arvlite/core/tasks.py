@@ -1,4 +1,4 @@
-"""Platform tasks: the worker heartbeat that tells operators which workers are alive."""
+"""Platform tasks: the worker heartbeat (which workers are alive) and e-mail delivery."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import socket
 from typing import Any
 
 from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from arvlite.core.models import WorkerHeartbeat
@@ -20,3 +21,19 @@ def record_heartbeat(self: Any, token: str = "") -> None:
         hostname=hostname[:200],
         defaults={"pid": os.getpid(), "token": token[:64], "seen_at": timezone.now()},
     )
+
+
+@shared_task(
+    bind=True,
+    name="core.send_email",
+    ignore_result=True,
+    autoretry_for=(OSError,),  # SMTP connection problems are transient
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_email(self: Any, *, to: str, subject: str, text: str, html: str) -> None:
+    """Send one e-mail (plain text with an HTML alternative); retried with backoff."""
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -43,6 +43,11 @@ def membership_for(*, user: Any, company_slug: str) -> Membership:
 
     if not getattr(user, "is_authenticated", False):
         raise Http404
+    if hasattr(user, "membership_for"):  # an API key: only its own company, with its role
+        key_membership = user.membership_for(company_slug)
+        if key_membership is None or not key_membership.company.is_active:
+            raise Http404
+        return key_membership
     membership = (
         Membership.objects.select_related("company", "user")
         .filter(user=user, company__slug=company_slug, company__status=Company.Status.ACTIVE)

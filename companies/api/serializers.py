@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from arvlite.core.models import AuditEntry
-from companies.models import Company, Membership, User
+from arvlite.core.roles import Role
+from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
+from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
@@ -12,8 +15,66 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
 
     class Meta:
         model = Company
-        fields = ["slug", "name", "contact_email", "status", "my_role", "member_count", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "contact_email",
+            "logo",
+            "brand_color",
+            "legal_name",
+            "tax_id",
+            "legal_address",
+            "bank_details",
+            "time_zone",
+            "default_term_years",
+            "storage_quota_bytes",
+            "status",
+            "my_role",
+            "member_count",
+            "created_at",
+        ]
         read_only_fields = fields
+
+
+class CompanyCreateSerializer(serializers.ModelSerializer[Company]):
+    # Declared explicitly to skip the model's unique check: the service reports a taken
+    # slug, also when two requests race for it.
+    slug = serializers.CharField(
+        max_length=60, help_text="Lower-case letters, digits and hyphens; used in URLs."
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "slug",
+            "contact_email",
+            "brand_color",
+            "legal_name",
+            "tax_id",
+            "legal_address",
+            "bank_details",
+            "time_zone",
+            "default_term_years",
+        ]
+        extra_kwargs = {"name": {"required": True}}
+
+
+class CompanyUpdateSerializer(serializers.ModelSerializer[Company]):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "contact_email",
+            "logo",
+            "brand_color",
+            "legal_name",
+            "tax_id",
+            "legal_address",
+            "bank_details",
+            "time_zone",
+            "default_term_years",
+        ]
 
 
 class MemberUserSerializer(serializers.ModelSerializer[User]):
@@ -25,11 +86,69 @@ class MemberUserSerializer(serializers.ModelSerializer[User]):
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
     user = MemberUserSerializer(read_only=True)
+    company_slug = serializers.CharField(source="company.slug", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "role", "created_at"]
+        fields = ["id", "user", "company_slug", "role", "created_at"]
         read_only_fields = fields
+
+
+class MembershipUpdateSerializer(serializers.Serializer[Membership]):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    invited_by_email = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    state = serializers.CharField(read_only=True, help_text="pending, accepted, revoked or expired")
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "state",
+            "invited_by_email",
+            "created_at",
+            "last_sent_at",
+            "send_count",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer[Invitation]):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.EDITOR)
+
+
+class ApiKeySerializer(serializers.ModelSerializer[CompanyApiKey]):
+    class Meta:
+        model = CompanyApiKey
+        fields = ["id", "name", "prefix", "role", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiKeyCreateSerializer(serializers.Serializer[CompanyApiKey]):
+    name = serializers.CharField(max_length=100)
+    role = serializers.ChoiceField(choices=ASSIGNABLE_ROLE_CHOICES, default=Role.EDITOR)
+
+
+class IssuedApiKeySerializer(ApiKeySerializer):
+    key = serializers.SerializerMethodField(
+        help_text="The key itself. Shown only in this answer: store it now."
+    )
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_key(self, obj: CompanyApiKey) -> str:
+        return self.context["key"]
 
 
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):

@@ -1,30 +1,44 @@
-"""Company API: the companies I belong to, their members and their audit trail."""
+"""Company API: companies, members, invitations, API keys and the audit trail."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
-from rest_framework.generics import get_object_or_404
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from arvlite.core.api.views import CompanyScopedMixin
 from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
-from companies import selectors
-from companies.api.serializers import AuditEntrySerializer, CompanySerializer, MembershipSerializer
-from companies.models import Company, Membership
+from companies import api_keys, invitations, selectors, services
+from companies.api.serializers import (
+    ApiKeyCreateSerializer,
+    ApiKeySerializer,
+    AuditEntrySerializer,
+    CompanyCreateSerializer,
+    CompanySerializer,
+    CompanyUpdateSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    IssuedApiKeySerializer,
+    MembershipSerializer,
+    MembershipUpdateSerializer,
+)
+from companies.models import Company, CompanyApiKey, Invitation, Membership
 
 
 @extend_schema_view(
     list=extend_schema(summary="Companies I belong to"),
-    retrieve=extend_schema(summary="One of my companies"),
+    create=extend_schema(
+        summary="Create a company (I become its owner)",
+        request=CompanyCreateSerializer,
+        responses={201: CompanySerializer},
+    ),
 )
-class CompanyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Companies are reached through membership only: another company's slug is 404."""
-
+class CompanyListView(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CompanySerializer
-    lookup_field = "slug"
-    lookup_url_kwarg = "company_slug"
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "created_at"]
 
@@ -33,12 +47,58 @@ class CompanyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Company.objects.none()
         return selectors.company_list_for_user(user=self.request.user)
 
-    def get_object(self) -> Company:
-        return get_object_or_404(self.get_queryset(), slug=self.kwargs["company_slug"])
+    def create(self, request: Request) -> Response:
+        data = CompanyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        company = services.company_create(owner=request.user, **data.validated_data)
+        created = selectors.company_list_for_user(user=request.user).get(pk=company.pk)
+        return Response(CompanySerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary="Members of the company"))
-class MemberViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(summary="One of my companies"),
+    partial_update=extend_schema(
+        summary="Change company settings (managers and up)",
+        request=CompanyUpdateSerializer,
+        responses=CompanySerializer,
+    ),
+    destroy=extend_schema(summary="Delete the company (owner; refused while it has published content)"),
+)
+class CompanyDetailView(CompanyScopedMixin, viewsets.GenericViewSet):
+    serializer_class = CompanySerializer
+    read_role = Role.VIEWER
+    write_role = Role.MANAGER
+    action_roles = {"destroy": Role.OWNER}
+
+    def _annotated(self) -> Company:
+        return selectors.company_detail(company=self.company, role=self.membership.role)
+
+    def retrieve(self, request: Request, company_slug: str) -> Response:
+        return Response(CompanySerializer(self._annotated()).data)
+
+    def partial_update(self, request: Request, company_slug: str) -> Response:
+        data = CompanyUpdateSerializer(self.company, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.company_update(company=self.company, actor=request.user, **data.validated_data)
+        return Response(CompanySerializer(self._annotated()).data)
+
+    def destroy(self, request: Request, company_slug: str) -> Response:
+        services.company_delete(company=self.company, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Members of the company"),
+    partial_update=extend_schema(
+        summary="Change a member's role (owner)",
+        request=MembershipUpdateSerializer,
+        responses=MembershipSerializer,
+    ),
+    destroy=extend_schema(summary="Remove a member (owner; never the last owner)"),
+)
+class MemberViewSet(
+    CompanyScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = MembershipSerializer
     read_role = Role.VIEWER
     write_role = Role.OWNER
@@ -50,6 +110,93 @@ class MemberViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.GenericV
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
         return selectors.member_list(company=self.company)
+
+    def partial_update(self, request: Request, company_slug: str, pk: str) -> Response:
+        membership = self.get_object()
+        data = MembershipUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_set(
+            company=self.company, user=membership.user, role=data.validated_data["role"], actor=request.user
+        )
+        return Response(MembershipSerializer(membership).data)
+
+    def destroy(self, request: Request, company_slug: str, pk: str) -> Response:
+        services.membership_remove(membership=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Invitations of the company (managers and up)"),
+    create=extend_schema(
+        summary="Invite someone by e-mail (owner)",
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
+    ),
+    resend=extend_schema(summary="Send the invitation again with a fresh link (owner)", request=None),
+    revoke=extend_schema(summary="Withdraw the invitation (owner)", request=None),
+)
+class InvitationViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = InvitationSerializer
+    read_role = Role.MANAGER
+    write_role = Role.OWNER
+    filterset_fields = ["role", "email"]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return Invitation.objects.select_related("invited_by").all()
+
+    def create(self, request: Request, company_slug: str) -> Response:
+        data = InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = invitations.invitation_create(
+            company=self.company, actor=request.user, **data.validated_data
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, company_slug: str, pk: str) -> Response:
+        invitation = invitations.invitation_resend(invitation=self.get_object(), actor=request.user)
+        return Response(InvitationSerializer(invitation).data)
+
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, company_slug: str, pk: str) -> Response:
+        invitation = invitations.invitation_revoke(invitation=self.get_object(), actor=request.user)
+        return Response(InvitationSerializer(invitation).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="API keys of the company (managers and up)"),
+    create=extend_schema(
+        summary="Create an API key; the key is in this answer only",
+        request=ApiKeyCreateSerializer,
+        responses={201: IssuedApiKeySerializer},
+    ),
+    revoke=extend_schema(summary="Revoke an API key at once", request=None),
+)
+class ApiKeyViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ApiKeySerializer
+    read_role = Role.MANAGER
+    write_role = Role.MANAGER
+
+    def get_queryset(self) -> QuerySet[CompanyApiKey]:
+        if getattr(self, "swagger_fake_view", False):
+            return CompanyApiKey.objects.none()
+        return CompanyApiKey.objects.all()
+
+    def create(self, request: Request, company_slug: str) -> Response:
+        data = ApiKeyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = api_keys.api_key_create(
+            company=self.company, actor=request.user, actor_role=self.membership.role, **data.validated_data
+        )
+        body = IssuedApiKeySerializer(issued.api_key, context={"key": issued.key}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, company_slug: str, pk: str) -> Response:
+        api_key = api_keys.api_key_revoke(api_key=self.get_object(), actor=request.user)
+        return Response(ApiKeySerializer(api_key).data)
 
 
 @extend_schema_view(list=extend_schema(summary="Audit trail of the company (managers and up)"))

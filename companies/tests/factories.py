@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from arvlite.core.roles import Role
-from companies.models import Company, Membership, User
+from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -34,3 +37,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     role = Role.VIEWER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    company = factory.SubFactory(CompanyFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.EDITOR
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+def make_api_key(
+    company: Company, role: str = Role.EDITOR, name: str = "Print lab"
+) -> tuple[CompanyApiKey, str]:
+    """A real key issued through the service; returns the row and the secret."""
+    from companies.api_keys import api_key_create
+
+    creator = MembershipFactory(company=company, role=Role.MANAGER).user
+    issued = api_key_create(company=company, actor=creator, name=name, role=role, actor_role=Role.MANAGER)
+    return issued.api_key, issued.key

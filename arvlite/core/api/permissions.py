@@ -33,3 +33,14 @@ class HasCompanyRole(BasePermission):
         if membership is None:
             return False
         return role_allows(membership.role, required_role(view, request.method or "GET"))
+
+
+class IsSignedInPerson(BasePermission):
+    """A signed-in person (JWT or session). API keys act for a company, so they are
+    limited to company routes."""
+
+    message = "Sign in to do this. API keys work only on company routes."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and not hasattr(user, "api_key"))

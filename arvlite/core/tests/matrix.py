@@ -46,10 +46,15 @@ class Expect:
 
 @dataclass(frozen=True)
 class Page:
-    """The least role that may open a portal page under /c/<slug>/ (GET)."""
+    """The least role that may use a portal page under /c/<slug>/.
+
+    Pages are opened with GET (allowed → 200). A page that only accepts forms gives
+    ``post``: the test POSTs that data instead (allowed → 200 or a redirect).
+    """
 
     role: str
     kwargs: KwargsFactory = _no_kwargs
+    post: PayloadFactory | None = None
 
 
 def collect() -> tuple[dict[str, Expect], dict[str, Page]]:

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import RequestFactory
 from rest_framework.test import APIClient
-from rest_framework.throttling import UserRateThrottle
 
 from arvlite.core.api.errors import api_exception_handler
+from arvlite.core.api.throttling import UserOrApiKeyRateThrottle
 from arvlite.core.views import server_error
 from companies.models import Company, User
 
@@ -77,7 +77,7 @@ def test_a_wrong_method_is_405(api_client_for: Callable[[User], APIClient], owne
 def test_throttling_is_429_with_retry_after(
     api_client_for: Callable[[User], APIClient], owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": "2/minute"})
+    monkeypatch.setattr(UserOrApiKeyRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": "2/minute"})
     client = api_client_for(owner)
     assert client.get("/api/v1/companies/").status_code == 200
     assert client.get("/api/v1/companies/").status_code == 200

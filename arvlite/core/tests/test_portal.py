@@ -35,11 +35,11 @@ def test_logout_needs_post_and_returns_to_login(client: Client, owner: User) -> 
     assert client.get("/").status_code == 302
 
 
-def test_a_user_without_a_company_gets_an_explanation(client: Client) -> None:
+def test_a_user_without_a_company_lands_on_create_your_company(client: Client) -> None:
     client.force_login(UserFactory())
-    response = client.get("/")
-    assert response.status_code == 200
-    assert b"not a member of any company" in response.content
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/companies/new/", 302)]
+    assert b"not a member of any company yet" in response.content
 
 
 def test_the_dashboard_lists_the_team_and_the_switcher_lists_my_companies(

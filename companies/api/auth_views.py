@@ -1,0 +1,156 @@
+"""Authentication API: sign-up, JWT tokens, logout, me, passwords, invitation accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from companies import accounts, invitations, selectors
+from companies.api.auth_serializers import (
+    DetailSerializer,
+    InvitationAcceptSerializer,
+    LogoutSerializer,
+    MeSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
+from companies.api.serializers import MembershipSerializer
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+    default_detail = "Too many failed sign-in attempts. Sign-in is paused for a while; try again later."
+
+
+class PublicAuthView(APIView):
+    """Open to anonymous callers, with a tighter per-IP rate ("auth" throttle scope)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(PublicAuthView):
+    @extend_schema(summary="Create an account", request=RegisterSerializer, responses={201: UserSerializer})
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = accounts.user_register(**data.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(TokenObtainPairView):
+    """JWT pair for e-mail + password. Repeated failures lock the account (429)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(summary="Get an access and a refresh token")
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.AuthenticationFailed:
+            # django-axes marks the request it was given (this DRF request) when locked.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
+
+
+class TokenRefresh(TokenRefreshView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(summary="Rotate the refresh token (the old one stops working)")
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(APIView):
+    @extend_schema(summary="Revoke a refresh token", request=LogoutSerializer, responses={205: None})
+    def post(self, request: Request) -> Response:
+        data = LogoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            token = RefreshToken(data.validated_data["refresh"])
+        except TokenError as exc:
+            raise exceptions.ValidationError({"refresh": [str(exc)]}) from None
+        if str(token.get("user_id")) != str(request.user.pk):
+            raise exceptions.ValidationError({"refresh": ["This refresh token belongs to another user."]})
+        token.blacklist()
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(summary="The signed-in user and their memberships", responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        memberships = selectors.membership_list_for_user(user=request.user)
+        return Response(MeSerializer(request.user, context={"memberships": memberships}).data)
+
+
+class PasswordResetRequestView(PublicAuthView):
+    @extend_schema(
+        summary="E-mail a password reset link",
+        description="Always answers 202, whether or not the address has an account.",
+        request=PasswordResetRequestSerializer,
+        responses={202: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.password_reset_request(email=data.validated_data["email"])
+        return Response(
+            {"detail": "If an account has this address, a reset link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    @extend_schema(
+        summary="Set a new password from a reset link",
+        request=PasswordResetConfirmSerializer,
+        responses={200: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.password_reset_confirm(**data.validated_data)
+        return Response({"detail": "Your password has been changed. Sign in with the new one."})
+
+
+class PasswordChangeView(APIView):
+    @extend_schema(
+        summary="Change my password", request=PasswordChangeSerializer, responses={200: DetailSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.password_change(user=request.user, **data.validated_data)
+        return Response({"detail": "Your password has been changed."})
+
+
+class InvitationAcceptView(APIView):
+    @extend_schema(
+        summary="Accept an invitation (the signed-in user's e-mail must be the invited one)",
+        request=InvitationAcceptSerializer,
+        responses={200: MembershipSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = invitations.invitation_accept(token=data.validated_data["token"], user=request.user)
+        return Response(MembershipSerializer(membership).data)

@@ -1,0 +1,203 @@
+"""Sign-up, JWT tokens, lockout, logout, me, passwords — through the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from companies.models import Company, User
+from companies.tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+STRONG = "violet-Harbour-57-kettle"
+
+
+def error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code, body
+    return body
+
+
+def test_it_registers_a_user(api_client: APIClient) -> None:
+    response = api_client.post(
+        "/api/v1/auth/register/", {"email": "New@Example.com", "password": STRONG, "full_name": "Nina"}
+    )
+    assert response.status_code == 201
+    assert response.json()["email"] == "new@example.com"
+    assert User.objects.get(email="new@example.com").check_password(STRONG)
+
+
+def test_it_refuses_a_duplicate_email(api_client: APIClient) -> None:
+    UserFactory(email="taken@example.com")
+    body = error(
+        api_client.post("/api/v1/auth/register/", {"email": "TAKEN@example.com", "password": STRONG}),
+        400,
+        "validation_error",
+    )
+    assert "already exists" in body["errors"]["email"][0]
+
+
+@pytest.mark.parametrize("password", ["short", "12345678901", "password123", "newuser@example.com"])
+def test_it_refuses_a_weak_password(api_client: APIClient, password: str) -> None:
+    body = error(
+        api_client.post("/api/v1/auth/register/", {"email": "newuser@example.com", "password": password}),
+        400,
+        "validation_error",
+    )
+    assert body["errors"]["password"]
+    assert not User.objects.filter(email="newuser@example.com").exists()
+
+
+def test_it_refuses_a_malformed_email(api_client: APIClient) -> None:
+    body = error(
+        api_client.post("/api/v1/auth/register/", {"email": "nope", "password": STRONG}),
+        400,
+        "validation_error",
+    )
+    assert "email" in body["errors"]
+
+
+def test_it_issues_a_token_pair_that_works(api_client: APIClient, owner: User) -> None:
+    response = api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": TEST_PASSWORD})
+    assert response.status_code == 200
+    pair = response.json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    assert api_client.get("/api/v1/auth/me/").json()["email"] == owner.email
+
+
+def test_a_wrong_password_is_401(api_client: APIClient, owner: User) -> None:
+    error(
+        api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": "wrong"}),
+        401,
+        "no_active_account",
+    )
+
+
+def test_repeated_failures_lock_the_api_login_with_429(api_client: APIClient, owner: User) -> None:
+    for _ in range(5):
+        api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": "wrong"})
+    body = error(
+        api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": TEST_PASSWORD}),
+        429,
+        "locked_out",
+    )
+    assert "Too many failed sign-in attempts" in body["message"]
+
+
+def test_refresh_rotates_and_a_rotated_token_cannot_be_reused(api_client: APIClient, owner: User) -> None:
+    refresh = str(RefreshToken.for_user(owner))
+    rotated = api_client.post("/api/v1/auth/token/refresh/", {"refresh": refresh})
+    assert rotated.status_code == 200
+    assert rotated.json()["refresh"] != refresh
+    error(api_client.post("/api/v1/auth/token/refresh/", {"refresh": refresh}), 401, "token_not_valid")
+
+
+def test_a_tampered_jwt_is_401(api_client: APIClient, owner: User) -> None:
+    token = str(AccessToken.for_user(owner))
+    header, payload, signature = token.split(".")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {header}.{payload}.{signature[::-1]}")
+    error(api_client.get("/api/v1/auth/me/"), 401, "token_not_valid")
+
+
+def test_an_expired_jwt_is_401(api_client: APIClient, owner: User) -> None:
+    token = AccessToken.for_user(owner)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    error(api_client.get("/api/v1/auth/me/"), 401, "token_not_valid")
+
+
+def test_logout_revokes_the_refresh_token(api_client_for: Callable[[User], APIClient], owner: User) -> None:
+    refresh = str(RefreshToken.for_user(owner))
+    assert api_client_for(owner).post("/api/v1/auth/logout/", {"refresh": refresh}).status_code == 205
+    error(APIClient().post("/api/v1/auth/token/refresh/", {"refresh": refresh}), 401, "token_not_valid")
+
+
+def test_logout_refuses_another_users_token(
+    api_client_for: Callable[[User], APIClient], owner: User, viewer: User
+) -> None:
+    refresh = str(RefreshToken.for_user(viewer))
+    error(api_client_for(owner).post("/api/v1/auth/logout/", {"refresh": refresh}), 400, "validation_error")
+    assert APIClient().post("/api/v1/auth/token/refresh/", {"refresh": refresh}).status_code == 200
+
+
+def test_me_lists_memberships_of_active_companies(
+    api_client_for: Callable[[User], APIClient], owner: User, company: Company
+) -> None:
+    body = api_client_for(owner).get("/api/v1/auth/me/").json()
+    assert body["memberships"] == [
+        {"company_slug": company.slug, "company_name": company.name, "role": "owner"}
+    ]
+    company.status = Company.Status.DEACTIVATED
+    company.save()
+    assert api_client_for(owner).get("/api/v1/auth/me/").json()["memberships"] == []
+
+
+def _reset_link_parts() -> tuple[str, str]:
+    match = re.search(r"/accounts/reset/([^/]+)/([^/]+)/", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(1), match.group(2)
+
+
+def test_password_reset_by_email(
+    api_client: APIClient, owner: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post("/api/v1/auth/password-reset/", {"email": owner.email.upper()})
+    assert response.status_code == 202
+    assert mail.outbox[-1].to == [owner.email]
+    assert mail.outbox[-1].alternatives  # an HTML part too
+    uid, token = _reset_link_parts()
+
+    confirm = {"uid": uid, "token": token, "new_password": STRONG}
+    assert api_client.post("/api/v1/auth/password-reset/confirm/", confirm).status_code == 200
+    owner.refresh_from_db()
+    assert owner.check_password(STRONG)
+    body = error(api_client.post("/api/v1/auth/password-reset/confirm/", confirm), 400, "validation_error")
+    assert "invalid or has expired" in body["errors"]["token"][0]
+
+
+def test_password_reset_says_the_same_for_unknown_addresses(
+    api_client: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post("/api/v1/auth/password-reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 202
+    assert mail.outbox == []
+
+
+def test_password_reset_refuses_a_weak_new_password(
+    api_client: APIClient, owner: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post("/api/v1/auth/password-reset/", {"email": owner.email})
+    uid, token = _reset_link_parts()
+    body = error(
+        api_client.post(
+            "/api/v1/auth/password-reset/confirm/", {"uid": uid, "token": token, "new_password": "123"}
+        ),
+        400,
+        "validation_error",
+    )
+    assert body["errors"]["password"]
+
+
+def test_password_change(api_client_for: Callable[[User], APIClient], owner: User) -> None:
+    client = api_client_for(owner)
+    wrong = client.post("/api/v1/auth/password-change/", {"old_password": "nope", "new_password": STRONG})
+    assert error(wrong, 400, "validation_error")["errors"]["old_password"]
+    weak = client.post(
+        "/api/v1/auth/password-change/", {"old_password": TEST_PASSWORD, "new_password": "abc"}
+    )
+    assert error(weak, 400, "validation_error")["errors"]["password"]
+    ok = client.post("/api/v1/auth/password-change/", {"old_password": TEST_PASSWORD, "new_password": STRONG})
+    assert ok.status_code == 200
+    owner.refresh_from_db()
+    assert owner.check_password(STRONG)

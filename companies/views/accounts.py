@@ -1,0 +1,105 @@
+"""Sign-up, password reset, the start page and joining by invitation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from companies import accounts, invitations, selectors
+from companies.forms import SignupForm
+from companies.models import User
+
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a signed-in user to their first company, or to "create your company"."""
+    membership = selectors.membership_list_for_user(user=request.user).first()
+    if membership is not None:
+        return redirect("company-dashboard", company_slug=membership.company.slug)
+    return redirect("company-create-page")
+
+
+def _add_form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.user_register(**form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            login(request, user, backend=LOGIN_BACKEND)
+            next_url = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                return redirect(next_url)
+            return redirect("home")
+    return render(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page, sending our own e-mail through the same service as the API."""
+
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        accounts.password_reset_request(email=form.cleaned_data["email"])
+        return redirect(self.success_url)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation and let the invited person join: signed in with the invited
+    address → one click; no account yet → a sign-up form for that address."""
+    try:
+        invitation = invitations.invitation_from_token(token)
+    except ValidationError as error:
+        return render(request, "companies/invitation_invalid.html", {"error": error.messages[0]}, status=400)
+
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = SignupForm(request.POST or None, initial={"email": invitation.email})
+    if request.method == "POST":
+        if not request.user.is_authenticated and not has_account and form.is_valid():
+            try:
+                user = accounts.user_register(
+                    email=invitation.email,
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                )
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                login(request, user, backend=LOGIN_BACKEND)
+        if request.user.is_authenticated:
+            try:
+                membership = invitations.invitation_accept(token=token, user=request.user)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("Welcome to %(company)s!") % {"company": membership.company.name})
+                return redirect("company-dashboard", company_slug=membership.company.slug)
+    context = {"invitation": invitation, "has_account": has_account, "form": form, "token": token}
+    return render(request, "companies/invitation_accept.html", context)

@@ -1,0 +1,104 @@
+"""Company pages: dashboard, create, settings, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+
+from arvlite.core.models import AuditEntry
+from arvlite.core.portal import CompanyPortalMixin
+from arvlite.core.roles import Role, role_allows
+from companies import selectors, services
+from companies.forms import CompanyCreateForm, CompanySettingsForm
+from companies.models import Company
+from companies.views.accounts import _add_form_errors
+from companies.views.base import CompanyActionView
+
+
+class CompanyDashboardView(CompanyPortalMixin, TemplateView):
+    template_name = "companies/company_dashboard.html"
+    read_role = Role.VIEWER
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["members"] = list(selectors.member_list(company=self.company)[:10])
+        can_see_audit = role_allows(self.membership.role, Role.MANAGER)
+        context["can_see_audit"] = can_see_audit
+        context["recent_activity"] = (
+            list(AuditEntry.objects.select_related("actor")[:10]) if can_see_audit else []
+        )
+        return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_create_page(request: HttpRequest) -> HttpResponse:
+    """ "Create your company": where a new user (or a Yandex sign-in without a company) lands."""
+    form = CompanyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("Your company is ready. Invite your team from the Members page."))
+            return redirect("company-dashboard", company_slug=company.slug)
+    has_companies = selectors.membership_list_for_user(user=request.user).exists()
+    return render(request, "companies/company_create.html", {"form": form, "has_companies": has_companies})
+
+
+class CompanySettingsView(CompanyPortalMixin, TemplateView):
+    template_name = "companies/company_settings.html"
+    read_role = Role.MANAGER
+    write_role = Role.MANAGER
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", CompanySettingsForm(instance=self.company))
+        context["can_delete"] = role_allows(self.membership.role, Role.OWNER)
+        context["delete_blockers"] = services.company_delete_blockers(company=self.company)
+        return context
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        # The form validates a copy: ModelForm writes into its instance, and the service
+        # must see the old values to know what changed.
+        form = CompanySettingsForm(
+            request.POST, request.FILES, instance=Company.objects.get(pk=self.company.pk)
+        )
+        if form.is_valid():
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                services.company_update(company=self.company, actor=request.user, **changed)
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("company-settings-page", company_slug=self.company.slug)
+        self.company.refresh_from_db()
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CompanyDeleteView(CompanyActionView):
+    read_role = Role.OWNER
+    write_role = Role.OWNER
+    redirect_to = "company-settings-page"
+
+    def perform(self, request: HttpRequest, **kwargs: Any) -> str:
+        if request.POST.get("confirm_slug") != self.company.slug:
+            raise ValidationError(_("Type the company address to confirm the deletion."))
+        services.company_delete(company=self.company, actor=request.user)
+        return _("The company has been deleted.")
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, **kwargs)
+        if not type(self.company).objects.filter(pk=self.company.pk).exists():
+            return redirect("home")
+        return response
