@@ -201,3 +201,21 @@ def test_password_change(api_client_for: Callable[[User], APIClient], owner: Use
     assert ok.status_code == 200
     owner.refresh_from_db()
     assert owner.check_password(STRONG)
+
+
+def test_the_admin_login_is_locked_too(client: Any) -> None:
+    User.objects.create_superuser("ops@example.com", "pw-1234567890")
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "ops@example.com", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "ops@example.com", "password": "pw-1234567890"})
+    assert response.status_code == 429
+
+
+def test_sign_up_and_token_calls_are_rate_limited_per_ip(api_client: APIClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    for _ in range(3):
+        api_client.post("/api/v1/auth/password-reset/", {"email": "someone@example.com"})
+    body = error(api_client.post("/api/v1/auth/register/", {}), 429, "throttled")
+    assert body["retry_after"] > 0
