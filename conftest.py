@@ -32,8 +32,9 @@ def _delete_redis_keys_of_this_run() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Each test starts with empty throttle buckets (they live in Redis across tests)."""
+    url = settings.REDIS_URL  # read now: a test may point the setting elsewhere
     yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(url)
     for key in client.scan_iter(f"{settings.TEST_RUN_PREFIX}:*throttle*", count=1000):
         client.delete(key)
     client.close()

@@ -13,7 +13,7 @@ TEST_RUN_PREFIX = f"arvlite-test-{uuid.uuid4().hex[:8]}-{_worker}"
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/arvlite")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
-os.environ.setdefault("CACHE_KEY_PREFIX", TEST_RUN_PREFIX)
+os.environ["CACHE_KEY_PREFIX"] = TEST_RUN_PREFIX  # not setdefault: xdist workers inherit the parent's
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

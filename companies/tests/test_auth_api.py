@@ -211,7 +211,9 @@ def test_the_admin_login_is_locked_too(client: Any) -> None:
     assert response.status_code == 429
 
 
-def test_sign_up_and_token_calls_are_rate_limited_per_ip(api_client: APIClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sign_up_and_token_calls_are_rate_limited_per_ip(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rest_framework.throttling import ScopedRateThrottle
 
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})

@@ -21,6 +21,7 @@ from companies.forms import CompanyCreateForm, CompanySettingsForm
 from companies.models import Company
 from companies.views.accounts import _add_form_errors
 from companies.views.base import CompanyActionView
+from projects.selectors import project_list
 
 
 class CompanyDashboardView(CompanyPortalMixin, TemplateView):
@@ -30,6 +31,7 @@ class CompanyDashboardView(CompanyPortalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["members"] = list(selectors.member_list(company=self.company)[:10])
+        context["recent_projects"] = list(project_list(company=self.company).order_by("-created_at")[:5])
         can_see_audit = role_allows(self.membership.role, Role.MANAGER)
         context["can_see_audit"] = can_see_audit
         context["recent_activity"] = (
