@@ -3,10 +3,8 @@ company with its own owner, an outsider, and API clients signed in as any of the
 
 from __future__ import annotations
 
-import os
-import re
+import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +17,17 @@ from arvlite.core.roles import Role
 from companies.models import Company, User
 from companies.tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
+pytest_plugins = ["arvlite.core.testing.browser", "arvlite.core.testing.storage"]
+
 
 @pytest.fixture(scope="session", autouse=True)
-def _delete_redis_keys_of_this_run() -> Iterator[None]:
+def _delete_what_this_run_left() -> Iterator[None]:
     yield
     client = redis.Redis.from_url(settings.REDIS_URL)
     for key in client.scan_iter(f"*{settings.TEST_RUN_PREFIX}*", count=1000):
         client.delete(key)
     client.close()
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -107,67 +108,3 @@ def api_client_for() -> Callable[[User], APIClient]:
 def _english_by_default(settings: Any) -> None:
     # Assertions read English messages; i18n tests ask for Russian explicitly.
     settings.LANGUAGE_CODE = "en"
-
-
-# --- Browser tests: Playwright driving Debian's Chromium against the live server ---------
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOT_DIR = Path(__file__).resolve().parent / "test-results"
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
-    setattr(item, f"report_{report.when}", report)
-    return report
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.fail(f"Chromium not found at {executable}: the test command installs Debian's chromium.")
-    # Playwright's sync API keeps an event loop in this thread while it runs, so Django
-    # would refuse the (synchronous, safe) ORM calls that tests make between browser
-    # steps. Module scope ends the loop and this override before other modules run.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS, headless=True
-            )
-            yield launched
-            launched.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser tab on the live server; a screenshot is kept if the test fails."""
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOT_DIR.mkdir(exist_ok=True)
-        target = SCREENSHOT_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid) + ".png")
-        tab.screenshot(path=str(target), full_page=True)
-        print(f"\nScreenshot of the failed page: {target}")
-    context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
@@ -295,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "cleanup-storage": {
+        "task": "companies.cleanup_storage",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------
@@ -309,10 +314,51 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Media goes through one storage layer (arvlite/core/storage): local disk by default,
+# an S3-compatible bucket with STORAGE_BACKEND=s3. Files are never served from a public
+# URL: the local backend answers through the authorising /files/ view, S3 through
+# short-lived presigned links.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+STORAGE_BACKEND = env.choice("STORAGE_BACKEND", choices=("local", "s3"), default="local")
+FILE_URL_EXPIRY_SECONDS = env.positive_int("FILE_URL_EXPIRY_SECONDS", default=3600)
+FILE_UPLOAD_MAX_BYTES = env.positive_int("FILE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+# Files and rows younger than this are left alone by the clean-up (uploads in flight).
+STORAGE_CLEANUP_GRACE_SECONDS = env.positive_int("STORAGE_CLEANUP_GRACE_SECONDS", default=3600)
+# Django spools uploads above this size to a temporary file in chunks, never into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
+if STORAGE_BACKEND == "s3":
+    from arvlite.core.storage.s3 import bounded_transfer_config
+
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY"),
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.choice(
+                "AWS_S3_ADDRESSING_STYLE", choices=("auto", "path", "virtual"), default="auto"
+            ),
+            "signature_version": "s3v4",
+            "default_acl": None,  # private objects; reads go through presigned links
+            "querystring_auth": True,
+            "querystring_expire": FILE_URL_EXPIRY_SECONDS,
+            "file_overwrite": False,
+            "transfer_config": bounded_transfer_config(
+                max_concurrency=env.positive_int("AWS_S3_MAX_CONCURRENCY", default=2)
+            ),
+        },
+    }
+else:
+    MEDIA_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -4,6 +4,7 @@ that make tests fast and isolated. Never SQLite."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -20,6 +21,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "warning")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+# Media of this run and worker goes to a temporary directory, removed by the root conftest.
+os.environ["MEDIA_ROOT"] = os.path.join(tempfile.gettempdir(), f"{TEST_RUN_PREFIX}-media")
 
 from arvlite.settings import *  # noqa: E402,F403
 from arvlite.settings import DATABASES, STATIC_ROOT, STORAGES  # noqa: E402

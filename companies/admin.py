@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from companies import services
-from companies.models import Company, CompanyApiKey, Invitation, Membership, User
+from companies.models import Company, CompanyApiKey, Invitation, Membership, StoredFile, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -97,4 +97,23 @@ class CompanyApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "created_by"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    """Files are written by the storage layer; operators look, and delete through it."""
+
+    list_display = ["key", "company", "kind", "size", "mime_type", "created_at"]
+    list_filter = ["kind", "mime_type"]
+    search_fields = ["key", "original_name", "sha256", "company__name", "company__slug"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company", "project", "created_by"]
+    readonly_fields = [f.name for f in StoredFile._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

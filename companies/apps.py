@@ -8,4 +8,7 @@ class CompaniesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from companies import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from companies import (
+            schema,  # noqa: F401 - registers the OpenAPI auth extension
+            signals,  # noqa: F401 - removes storage objects of deleted file rows
+        )

@@ -100,9 +100,10 @@ def validate_time_zone(value: str) -> None:
 
 
 def company_logo_path(company: Company, filename: str) -> str:
-    # The company id and a random part, never the uploader's file name or path.
+    # Outside the <company id>/<kind>/ media keys, with a random part and never the
+    # uploader's file name or path.
     extension = Path(filename).suffix.lower()[:10]
-    return f"{company.pk or 'new'}/logo/{uuid.uuid4().hex}/logo{extension}"
+    return f"branding/{company.pk or 'new'}/{uuid.uuid4().hex}/logo{extension}"
 
 
 class Company(models.Model):
@@ -244,3 +245,43 @@ class CompanyApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class StoredFile(models.Model):
+    """One file in media storage. Usage and quotas are sums over these rows; the key is
+    made by arvlite.core.storage.keys and never comes from the client."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        MARKER = "marker", _("Marker image")
+        THUMBNAIL = "thumbnail", _("Thumbnail")
+        VIDEO = "video", _("Video")
+        RENDITION = "rendition", _("Video rendition")
+        QR = "qr", _("QR code")
+        PDF = "pdf", _("PDF")
+        WEB_TARGET = "web_target", _("Web AR target")
+        EXPORT = "export", _("Export")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="stored_files")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="stored_files"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("storage key"), max_length=400, unique=True)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    mime_type = models.CharField(_("type"), max_length=100)
+    original_name = models.CharField(_("original name"), max_length=255, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "kind"])]
+
+    def __str__(self) -> str:
+        return self.original_name or self.key.rsplit("/", 1)[-1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from companies.models import Company, Membership
+from companies.models import Company, Membership, StoredFile
 
 
 def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
@@ -18,13 +19,30 @@ def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
     )
 
 
+def _storage_used() -> Subquery:
+    return Subquery(
+        StoredFile.objects.with_scopes_disabled()
+        .filter(company=OuterRef("pk"))
+        .order_by()
+        .values("company")
+        .annotate(total=Sum("size"))
+        .values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def company_list_for_user(*, user: Any) -> QuerySet[Company]:
-    """Active companies the user belongs to, each with ``member_count`` and ``my_role``."""
+    """Active companies the user belongs to, each with ``member_count``, ``my_role`` and
+    ``storage_used_bytes``."""
     my_role = Membership.objects.filter(company=OuterRef("pk"), user=user).values("role")[:1]
     mine = Membership.objects.filter(user=user).values("company_id")
     return (
         Company.objects.filter(pk__in=mine, status=Company.Status.ACTIVE)
-        .annotate(member_count=Count("memberships", distinct=True), my_role=Subquery(my_role))
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            my_role=Subquery(my_role),
+            storage_used_bytes=Coalesce(_storage_used(), 0),
+        )
         .order_by("name")
     )
 
@@ -39,6 +57,8 @@ def member_list(*, company: Company) -> QuerySet[Membership]:
 def company_detail(*, company: Company, role: str) -> Company:
     """The company with ``member_count``, and ``my_role`` set to the caller's role (a
     person's membership or an API key's role)."""
-    annotated = Company.objects.annotate(member_count=Count("memberships")).get(pk=company.pk)
+    annotated = Company.objects.annotate(
+        member_count=Count("memberships"), storage_used_bytes=Coalesce(_storage_used(), 0)
+    ).get(pk=company.pk)
     annotated.my_role = role  # type: ignore[attr-defined]
     return annotated

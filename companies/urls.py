@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from companies.views import accounts, company, members
+from companies.views import accounts, company, members, storage
 
 C = "c/<slug:company_slug>"
 
@@ -48,5 +48,6 @@ urlpatterns = [
         name="invitation-revoke-page",
     ),
     path(f"{C}/api-keys/", members.ApiKeysView.as_view(), name="api-keys-page"),
+    path(f"{C}/storage/", storage.StorageUsageView.as_view(), name="storage-page"),
     path(f"{C}/api-keys/<int:pk>/revoke/", members.ApiKeyRevokeView.as_view(), name="api-key-revoke-page"),
 ]

@@ -12,6 +12,9 @@ from companies.models import Company, CompanyApiKey, Invitation, Membership, Use
 class CompanySerializer(serializers.ModelSerializer[Company]):
     my_role = serializers.CharField(read_only=True, help_text="Your role in this company.")
     member_count = serializers.IntegerField(read_only=True)
+    storage_used_bytes = serializers.IntegerField(
+        read_only=True, help_text="Bytes stored; see storage/ for details."
+    )
 
     class Meta:
         model = Company
@@ -28,6 +31,7 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
             "time_zone",
             "default_term_years",
             "storage_quota_bytes",
+            "storage_used_bytes",
             "status",
             "my_role",
             "member_count",

@@ -23,6 +23,12 @@ def fresh_invitation(company: Company) -> dict[str, Any]:
     return {"pk": InvitationFactory(company=company).pk}
 
 
+def fresh_file(company: Company) -> dict[str, Any]:
+    from companies.tests.media import stored_png
+
+    return {"pk": stored_png(company).pk}
+
+
 def fresh_api_key(company: Company) -> dict[str, Any]:
     return {"pk": make_api_key(company)[0].pk}
 
@@ -67,6 +73,10 @@ API_ROUTES = {
     ),
     "api-key-revoke": Expect({"POST": Role.MANAGER}, kwargs=fresh_api_key),
     "audit-list": Expect({"GET": Role.MANAGER}),
+    # POST bodies here are JSON, which the multipart upload answers with 415: past the roles.
+    "file-list": Expect({"GET": Role.VIEWER, "POST": Role.EDITOR}),
+    "file-detail": Expect({"GET": Role.VIEWER, "DELETE": Role.EDITOR}, kwargs=fresh_file),
+    "storage-usage": Expect({"GET": Role.VIEWER}),
 }
 
 PORTAL_PAGES = {
@@ -82,5 +92,6 @@ PORTAL_PAGES = {
     "invitation-resend-page": Page(Role.OWNER, kwargs=fresh_invitation, post=lambda company: {}),
     "invitation-revoke-page": Page(Role.OWNER, kwargs=fresh_invitation, post=lambda company: {}),
     "api-keys-page": Page(Role.MANAGER),
+    "storage-page": Page(Role.VIEWER),
     "api-key-revoke-page": Page(Role.MANAGER, kwargs=fresh_api_key, post=lambda company: {}),
 }

@@ -35,6 +35,7 @@ def test_the_app_is_configured_for_reliable_delivery() -> None:
 
 
 def test_every_scheduled_task_exists() -> None:
+    app.loader.import_default_modules()  # what a worker does at start: import every tasks.py
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
 

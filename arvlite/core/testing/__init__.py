@@ -1,0 +1,1 @@
+"""pytest plugins shared by every app's tests (loaded by the root conftest)."""

@@ -1,0 +1,229 @@
+"""Stored files: writing uploads and generated files to storage with their records,
+quota checks, usage, and deletion after commit."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import IO, Any
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.dispatch import Signal
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from arvlite.core.storage.keys import build_key
+from arvlite.core.storage.sniff import ALLOWED_TYPES, HEAD_BYTES, describe_allowed, sniff_mime
+from companies.models import Company, StoredFile
+
+logger = structlog.get_logger(__name__)
+HASH_CHUNK_BYTES = 1024 * 1024
+QUOTA_THRESHOLDS = (80, 100)
+
+# Sent after commit when an upload takes a company's usage across 80 % or 100 % of its
+# quota; the notifications app listens. Arguments: company, threshold, used, quota.
+quota_threshold_reached = Signal()
+
+
+class StorageQuotaExceededError(ValidationError):
+    """The upload does not fit in what is left of the company's quota (answers 413)."""
+
+    def __init__(self, *, used: int, quota: int, needed: int) -> None:
+        self.used, self.quota, self.needed = used, quota, needed
+        super().__init__(
+            _(
+                "This upload needs %(needed)s but only %(left)s of your %(quota)s storage is left "
+                "(%(used)s used). Delete files you no longer need or ask us for a larger quota."
+            )
+            % {
+                "needed": filesizeformat(needed),
+                "left": filesizeformat(max(quota - used, 0)),
+                "quota": filesizeformat(quota),
+                "used": filesizeformat(used),
+            },
+            code="quota_exceeded",
+        )
+
+
+def storage_used_bytes(*, company: Company) -> int:
+    return int(
+        StoredFile.objects.with_scopes_disabled().filter(company=company).aggregate(t=Sum("size"))["t"] or 0
+    )
+
+
+def quota_check(*, company: Company, incoming_bytes: int) -> None:
+    """Refuse, before anything is written, an upload that would exceed the quota or the
+    per-file limit."""
+    if incoming_bytes > settings.FILE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Files can be at most %(limit)s.")
+                    % {"limit": filesizeformat(settings.FILE_UPLOAD_MAX_BYTES)}
+                ]
+            }
+        )
+    used = storage_used_bytes(company=company)
+    if used + incoming_bytes > company.storage_quota_bytes:
+        raise StorageQuotaExceededError(used=used, quota=company.storage_quota_bytes, needed=incoming_bytes)
+
+
+@dataclass(frozen=True)
+class Inspected:
+    size: int
+    sha256: str
+    mime_type: str
+
+
+def inspect_content(handle: IO[bytes], *, kind: str) -> Inspected:
+    """Size, SHA-256 and sniffed type of a file, read once in chunks. A type the kind does
+    not allow, or an empty file, is a ValidationError on ``file``."""
+    handle.seek(0)
+    head = handle.read(HEAD_BYTES)
+    digest = hashlib.sha256(head)
+    size = len(head)
+    while chunk := handle.read(HASH_CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    if size == 0:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    mime = sniff_mime(head)
+    if mime not in ALLOWED_TYPES[kind]:
+        raise ValidationError(
+            {
+                "file": [
+                    _("This file is not an accepted type. Accepted: %(types)s.")
+                    % {"types": describe_allowed(kind)}
+                ]
+            }
+        )
+    return Inspected(size=size, sha256=digest.hexdigest(), mime_type=mime)
+
+
+def stored_file_create(
+    *,
+    company: Company,
+    kind: str,
+    content: IO[bytes],
+    original_name: str = "",
+    project: Any = None,
+    actor: Any = None,
+) -> StoredFile:
+    """Store ``content`` as a file of ``kind`` for ``company`` and record it.
+
+    Checks type and quota before writing; writes in chunks under a fresh key; records the
+    row while holding the company's row lock, so two uploads cannot both squeeze into the
+    last free bytes (the loser's file is removed again). Announces crossing 80 % / 100 %.
+    """
+    if kind not in ALLOWED_TYPES:
+        raise ValidationError({"kind": [_("Unknown file kind.")]})
+    if project is not None and project.company_id != company.pk:
+        raise ValidationError({"project": [_("Unknown project.")]})
+    inspected = inspect_content(content, kind=kind)
+    quota_check(company=company, incoming_bytes=inspected.size)
+
+    extension = ALLOWED_TYPES[kind][inspected.mime_type]
+    key = build_key(company_id=company.pk, kind=kind, original_name=original_name, extension=extension)
+    saved_key = default_storage.save(key, File(content, name=key))
+    try:
+        stored, used_before = _record(company, kind, saved_key, inspected, original_name, project, actor)
+    except BaseException:
+        default_storage.delete(saved_key)
+        raise
+    _announce_thresholds(company, used_before, used_before + inspected.size)
+    return stored
+
+
+@transaction.atomic
+def _record(
+    company: Company, kind: str, key: str, inspected: Inspected, original_name: str, project: Any, actor: Any
+) -> tuple[StoredFile, int]:
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    used = storage_used_bytes(company=locked)
+    if used + inspected.size > locked.storage_quota_bytes:
+        raise StorageQuotaExceededError(used=used, quota=locked.storage_quota_bytes, needed=inspected.size)
+    stored = StoredFile.objects.create(
+        company=locked,
+        project=project,
+        kind=kind,
+        key=key,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        mime_type=inspected.mime_type,
+        original_name=original_name[:255],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    return stored, used
+
+
+def _announce_thresholds(company: Company, before: int, after: int) -> None:
+    quota = company.storage_quota_bytes or 1
+    for threshold in QUOTA_THRESHOLDS:
+        limit = quota * threshold / 100
+        if before < limit <= after:
+            transaction.on_commit(
+                lambda t=threshold: quota_threshold_reached.send(
+                    sender=StoredFile, company=company, threshold=t, used=after, quota=quota
+                )
+            )
+
+
+def stored_file_delete(*, stored_file: StoredFile) -> None:
+    """Delete the record now and the file once the transaction commits (kept on rollback)."""
+    stored_file.delete()  # the post_delete receiver schedules the file's removal
+
+
+def delete_file_after_commit(key: str) -> None:
+    """Remove a stored object once the surrounding transaction commits; nothing on rollback."""
+
+    def remove() -> None:
+        try:
+            default_storage.delete(key)
+        except Exception:
+            logger.warning("storage.delete_failed", key=key, exc_info=True)
+
+    transaction.on_commit(remove)
+
+
+@dataclass(frozen=True)
+class Usage:
+    used_bytes: int
+    quota_bytes: int
+    by_kind: list[dict[str, Any]]
+    by_project: list[dict[str, Any]]
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.used_bytes / self.quota_bytes, 1) if self.quota_bytes else 100.0
+
+
+def storage_usage(*, company: Company) -> Usage:
+    """What the company stores: total, per kind and per project (largest first)."""
+    rows = StoredFile.objects.with_scopes_disabled().filter(company=company)
+    by_kind = list(rows.values("kind").annotate(bytes=Sum("size"), files=Count("id")).order_by("-bytes"))
+    by_project = list(
+        rows.values("project_id", "project__name")
+        .annotate(bytes=Sum("size"), files=Count("id"))
+        .order_by("-bytes")
+    )
+    return Usage(
+        used_bytes=sum(row["bytes"] for row in by_kind),
+        quota_bytes=company.storage_quota_bytes,
+        by_kind=by_kind,
+        by_project=[
+            {
+                "project_id": r["project_id"],
+                "project_name": r["project__name"],
+                "bytes": r["bytes"],
+                "files": r["files"],
+            }
+            for r in by_project
+        ],
+    )

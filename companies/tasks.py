@@ -1,0 +1,13 @@
+"""Periodic jobs of the companies app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from companies.storage_cleanup import cleanup_storage
+
+
+@shared_task(name="companies.cleanup_storage", ignore_result=True)
+def cleanup_storage_task() -> dict[str, int]:
+    """Remove file rows without objects and objects without rows; returns the report."""
+    return cleanup_storage().as_dict()
