@@ -5,6 +5,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 cd "$ROOT"
 
+# Debian packages the application needs at run time: WeasyPrint's text layout and fonts
+# (PDF labels, print sheets, invoices).
+APT_RUNTIME="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 as_root() {
