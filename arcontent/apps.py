@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArcontentConfig(AppConfig):
     name = "arcontent"
+    verbose_name = _("AR content")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from arcontent.checks import published_content_blocks_company_delete
+        from companies.services import COMPANY_DELETE_BLOCKERS
+
+        if published_content_blocks_company_delete not in COMPANY_DELETE_BLOCKERS:
+            COMPANY_DELETE_BLOCKERS.append(published_content_blocks_company_delete)

@@ -228,6 +228,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
         "user": env.str("THROTTLE_USER", default="600/minute"),
         "auth": env.str("THROTTLE_AUTH", default="20/minute"),  # sign-up, tokens, resets per IP
+        "photo_analysis": env.str("THROTTLE_PHOTO_ANALYSIS", default="30/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "arvlite.core.api.errors.api_exception_handler",
@@ -296,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "expire-content": {"task": "arcontent.expire_content", "schedule": crontab(minute="*/10")},
+    "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/5")},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
         "schedule": crontab(hour=3, minute=17),
@@ -323,6 +326,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 STORAGE_BACKEND = env.choice("STORAGE_BACKEND", choices=("local", "s3"), default="local")
 FILE_URL_EXPIRY_SECONDS = env.positive_int("FILE_URL_EXPIRY_SECONDS", default=3600)
 FILE_UPLOAD_MAX_BYTES = env.positive_int("FILE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+# Photos for AR content: refused above these limits, before anything is stored.
+PHOTO_MAX_BYTES = env.positive_int("PHOTO_MAX_BYTES", default=40 * 1024**2)
+PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).
 STORAGE_CLEANUP_GRACE_SECONDS = env.positive_int("STORAGE_CLEANUP_GRACE_SECONDS", default=3600)
 # Django spools uploads above this size to a temporary file in chunks, never into memory.

@@ -12,6 +12,7 @@ from arvlite.core.storage.views import serve_file
 api_v1 = [
     path("", include("companies.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("arcontent.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("oauth/", include("social_django.urls", namespace="social")),
     path("", include("companies.urls")),
     path("", include("projects.urls")),
+    path("", include("arcontent.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"

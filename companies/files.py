@@ -81,9 +81,10 @@ class Inspected:
     mime_type: str
 
 
-def inspect_content(handle: IO[bytes], *, kind: str) -> Inspected:
+def inspect_content(handle: IO[bytes], *, kind: str, generated_mime: str | None = None) -> Inspected:
     """Size, SHA-256 and sniffed type of a file, read once in chunks. A type the kind does
-    not allow, or an empty file, is a ValidationError on ``file``."""
+    not allow, or an empty file, is a ValidationError on ``file``. ``generated_mime`` is
+    for files the server made itself in a format with no magic bytes (MindAR targets)."""
     handle.seek(0)
     head = handle.read(HEAD_BYTES)
     digest = hashlib.sha256(head)
@@ -94,7 +95,7 @@ def inspect_content(handle: IO[bytes], *, kind: str) -> Inspected:
     handle.seek(0)
     if size == 0:
         raise ValidationError({"file": [_("The file is empty.")]})
-    mime = sniff_mime(head)
+    mime = generated_mime or sniff_mime(head)
     if mime not in ALLOWED_TYPES[kind]:
         raise ValidationError(
             {
@@ -115,6 +116,7 @@ def stored_file_create(
     original_name: str = "",
     project: Any = None,
     actor: Any = None,
+    generated_mime: str | None = None,
 ) -> StoredFile:
     """Store ``content`` as a file of ``kind`` for ``company`` and record it.
 
@@ -126,7 +128,7 @@ def stored_file_create(
         raise ValidationError({"kind": [_("Unknown file kind.")]})
     if project is not None and project.company_id != company.pk:
         raise ValidationError({"project": [_("Unknown project.")]})
-    inspected = inspect_content(content, kind=kind)
+    inspected = inspect_content(content, kind=kind, generated_mime=generated_mime)
     quota_check(company=company, incoming_bytes=inspected.size)
 
     extension = ALLOWED_TYPES[kind][inspected.mime_type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Company
@@ -17,10 +17,8 @@ def project_list(
     projects = (
         Project.objects.filter(company=company)
         .select_related("template", "created_by")
-        # AR content does not exist yet. The AR content issue (arcontent: ARContent model)
-        # replaces this with Count("ar_contents", distinct=True) - one aggregate in the same
-        # query, so lists stay at a fixed number of queries.
-        .annotate(content_count=Value(0, output_field=IntegerField()))
+        # One aggregate in the same query, so lists stay at a fixed number of queries.
+        .annotate(content_count=Count("ar_contents", distinct=True))
     )
     if search:
         projects = projects.filter(Q(name__icontains=search) | Q(description__icontains=search))

@@ -104,10 +104,14 @@ def project_set_status(*, project: Project, actor: User | None, status: str) -> 
 
 @transaction.atomic
 def project_delete(*, project: Project, actor: User | None) -> None:
-    """Delete a project and record who did it. Templates made from it stay."""
-    # Once AR content exists, refuse here while the project still holds content, e.g.
-    # ``if project.ar_contents.exists(): raise ValidationError(...)`` - deleting must never
-    # take printed photos' content down with it.
+    """Delete a project and record who did it. Templates made from it stay. Refused while
+    the project holds AR content: deleting must never take printed photos' content down."""
+    if project.ar_contents.exists():
+        raise ValidationError(
+            _(
+                "This project still has AR content. Move, archive or delete the content first, or archive the project."
+            )
+        )
     audit_log(
         company=project.company,
         actor=actor,

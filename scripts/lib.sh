@@ -60,8 +60,15 @@ ensure_venv() {
   fi
 }
 
-# ensure_postgres: PostgreSQL answering on 127.0.0.1:5432 (installed and started if needed).
+# ensure_postgres: PostgreSQL answering on 127.0.0.1:5432 (installed and started if needed),
+# with the `arvlite` database the test settings name (pytest makes test_arvlite from it).
 ensure_postgres() {
+  start_postgres
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'arvlite'" | grep -q 1 ||
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE arvlite"
+}
+
+start_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
   if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     ensure_apt postgresql
@@ -87,4 +94,32 @@ ensure_redis() {
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && return 0; sleep 1; done
   echo "Redis did not start on 127.0.0.1:6379" >&2
   return 1
+}
+
+# ensure_webar_compiler: MindAR's offline .mind compiler in arcontent/webar/node, installed by
+# `npm ci` from its lockfile. A stamp in node_modules of the Node version (canvas is a native
+# module built for it) and the package files' hash skips npm when nothing changed.
+ensure_webar_compiler() {
+  local dir="$ROOT/arcontent/webar/node" stamp wanted prefix
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "The MindAR compiler needs Node.js 20 and npm (node and npm are not on PATH)." >&2
+    return 1
+  fi
+  stamp="$dir/node_modules/.installed-arvlite"
+  wanted="$( (node --version && cat "$dir/package.json" "$dir/package-lock.json" "$dir/.npmrc") | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then return 0; fi
+  # What building node-canvas (MindAR's image loader) from source needs.
+  ensure_apt build-essential pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev
+  say "Installing the MindAR compiler packages (npm ci in arcontent/webar/node)"
+  # node-gyp builds canvas against the installed Node headers instead of downloading them
+  # (only the npm registry is reachable; node/.npmrc makes canvas build from source).
+  prefix="$(dirname "$(dirname "$(command -v node)")")"
+  (
+    cd "$dir" || exit 1
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; then
+      export npm_config_nodedir="$prefix"
+    fi
+    npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
+  ) || { echo "npm ci failed in arcontent/webar/node" >&2; return 1; }
+  echo "$wanted" >"$stamp"
 }

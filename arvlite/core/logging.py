@@ -55,6 +55,8 @@ def configure_logging(*, log_format: str, level: str) -> None:
                 # Django logs every 4xx as a warning; the API already answers them clearly.
                 "django.request": {"level": "ERROR"},
                 "axes": {"level": "WARNING"},
+                "weasyprint": {"level": "WARNING"},  # it logs every layout step at INFO
+                "fontTools": {"level": "WARNING"},
             },
         }
     )

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from arcontent.api import views
+
+C = "companies/<slug:company_slug>/ar-content"
+ACTIONS = ["publish", "pause", "resume", "renew", "archive", "reprocess", "override"]
+
+content = views.ARContentViewSet
+
+urlpatterns = [
+    path(f"{C}/", content.as_view({"get": "list", "post": "create"}), name="ar-content-list"),
+    path(
+        f"{C}/<uuid:unique_id>/",
+        content.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+        name="ar-content-detail",
+    ),
+    *[
+        path(f"{C}/<uuid:unique_id>/{name}/", content.as_view({"post": name}), name=f"ar-content-{name}")
+        for name in ACTIONS
+    ],
+    path(
+        f"{C}/<uuid:unique_id>/use-enhanced-marker/",
+        content.as_view({"post": "use_enhanced_marker"}),
+        name="ar-content-use-enhanced-marker",
+    ),
+    path(f"{C}/<uuid:unique_id>/analysis/", content.as_view({"get": "analysis"}), name="ar-content-analysis"),
+    path(f"{C}/<uuid:unique_id>/qr.png", content.as_view({"get": "qr_png"}), name="ar-content-qr-png"),
+    path(f"{C}/<uuid:unique_id>/qr.svg", content.as_view({"get": "qr_svg"}), name="ar-content-qr-svg"),
+    path(
+        f"{C}/<uuid:unique_id>/label.pdf", content.as_view({"get": "label_pdf"}), name="ar-content-label-pdf"
+    ),
+    path(
+        f"{C}/<uuid:unique_id>/print-sheet.pdf",
+        content.as_view({"get": "print_sheet_pdf"}),
+        name="ar-content-print-sheet-pdf",
+    ),
+    path(
+        f"{C}/<uuid:unique_id>/export.zip",
+        content.as_view({"get": "export_zip"}),
+        name="ar-content-export-zip",
+    ),
+    path("photo-analysis/", views.PhotoAnalysisView.as_view(), name="photo-analysis"),
+]

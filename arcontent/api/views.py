@@ -1,0 +1,255 @@
+"""AR content API: CRUD, the publishing actions, files, and the stateless photo check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from arcontent import downloads, services
+from arcontent.api.serializers import (
+    ARContentCreateSerializer,
+    ARContentSerializer,
+    ARContentUpdateSerializer,
+    OverrideSerializer,
+    PhotoAnalysisSerializer,
+    RenewSerializer,
+    UseEnhancedSerializer,
+)
+from arcontent.imaging.analysis import analyze
+from arcontent.imaging.decode import PhotoRejectedError, load_photo
+from arcontent.models import ARContent
+from arcontent.selectors import content_list
+from arvlite.core.api.views import CompanyScopedMixin
+from arvlite.core.roles import Role
+from projects.models import Project
+
+
+class AnyContentRenderer(renderers.BaseRenderer):
+    """Lets file downloads through content negotiation whatever the client accepts."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> Any:
+        return data
+
+
+def _file_action(url_path: str, summary: str) -> Callable[[Callable[..., Any]], Any]:
+    def wrap(method: Callable[..., Any]) -> Any:
+        method = extend_schema(summary=summary, responses={200: OpenApiResponse(description="The file")})(
+            method
+        )
+        return action(
+            detail=True, methods=["get"], url_path=url_path,
+            renderer_classes=[AnyContentRenderer, renderers.JSONRenderer],
+        )(method)  # fmt: skip
+
+    return wrap
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="AR content of the company (filters: project, status; search: order number, customer)"
+    ),
+    retrieve=extend_schema(summary="One AR content"),
+    create=extend_schema(
+        summary="Create AR content from a photo (multipart); processing starts at once",
+        request={"multipart/form-data": ARContentCreateSerializer},
+        responses={201: ARContentSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change customer details, print size or term", request=ARContentUpdateSerializer
+    ),
+    destroy=extend_schema(summary="Delete content and its files (not while published)"),
+)
+class ARContentViewSet(
+    CompanyScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ARContentSerializer
+    read_role = Role.VIEWER
+    write_role = Role.EDITOR
+    action_roles = {"destroy": Role.MANAGER}
+    lookup_field = "unique_id"
+    parser_classes = [MultiPartParser, JSONParser]
+    filterset_fields = ["project", "status"]
+    ordering_fields = ["created_at", "order_number", "expires_at"]
+
+    def get_queryset(self) -> QuerySet[ARContent]:
+        if getattr(self, "swagger_fake_view", False):
+            return ARContent.objects.none()
+        search = self.request.query_params.get("search") if self.action == "list" else None
+        return content_list(company=self.company, search=search).select_related("company")
+
+    def _respond(self, content: ARContent, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=content.pk)
+        return Response(ARContentSerializer(fresh).data, status=code)
+
+    def create(self, request: Request, company_slug: str) -> Response:
+        data = ARContentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        project = Project.objects.filter(pk=values["project"]).first()
+        if project is None:
+            raise exceptions.ValidationError({"project": ["Unknown project."]})
+        content = services.content_create(
+            company=self.company,
+            actor=request.user,
+            data=services.ContentInput(
+                project=project,
+                print_width_cm=values["print_width_cm"],
+                print_height_cm=values["print_height_cm"],
+                term_years=values.get("term_years") or project.default_term_years,
+                customer_name=values["customer_name"],
+                customer_phone=values["customer_phone"],
+                customer_email=values["customer_email"],
+            ),
+            photo=values["photo"],
+            photo_name=values["photo"].name or "",
+        )
+        return self._respond(content, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        data = ARContentUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        content = services.content_update(
+            content=self.get_object(), actor=request.user, **data.validated_data
+        )
+        return self._respond(content)
+
+    def destroy(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        services.content_delete(content=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- workflow ---------------------------------------------------------------------
+
+    @extend_schema(summary="Publish (scans start; the term starts on first publication)", request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_publish(content=self.get_object(), actor=request.user))
+
+    @extend_schema(summary="Pause scans", request=None)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_pause(content=self.get_object(), actor=request.user))
+
+    @extend_schema(summary="Resume a paused content", request=None)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_resume(content=self.get_object(), actor=request.user))
+
+    @extend_schema(summary="Extend the hosting term", request=RenewSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        data = RenewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        content = services.content_renew(
+            content=self.get_object(), actor=request.user, years=data.validated_data.get("years")
+        )
+        return self._respond(content)
+
+    @extend_schema(summary="Archive for good", request=None)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_archive(content=self.get_object(), actor=request.user))
+
+    @extend_schema(summary="Process the photo again", request=None)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_reprocess(content=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        summary="Accept a similar-marker warning or a poor score (editors)", request=OverrideSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def override(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        content = services.content_override(
+            content=self.get_object(), actor=request.user, what=data.validated_data["what"]
+        )
+        return self._respond(content)
+
+    @extend_schema(
+        summary="Use the auto-enhanced marker, or go back to the original", request=UseEnhancedSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="use-enhanced-marker")
+    def use_enhanced_marker(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        data = UseEnhancedSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        content = services.content_use_enhanced_marker(
+            content=self.get_object(), actor=request.user, use=data.validated_data["use"]
+        )
+        return self._respond(content)
+
+    @extend_schema(summary="The trackability analysis (and the enhanced candidate's)", responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def analysis(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        content = self.get_object()
+        return Response({"analysis": content.analysis, "enhanced_analysis": content.enhanced_analysis})
+
+    # --- files ------------------------------------------------------------------------
+
+    @_file_action("qr.png", "QR code (PNG)")
+    def qr_png(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
+        return downloads.qr_png_response(self.get_object())
+
+    @_file_action("qr.svg", "QR code (vector SVG)")
+    def qr_svg(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
+        return downloads.qr_svg_response(self.get_object())
+
+    @_file_action("label.pdf", "Print-ready QR label (PDF)")
+    def label_pdf(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
+        return downloads.label_pdf_response(self.get_object(), language=request.LANGUAGE_CODE)
+
+    @_file_action("print-sheet.pdf", "A4 print sheet: the photo at its print size with the QR (PDF)")
+    def print_sheet_pdf(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
+        return downloads.print_sheet_response(self.get_object(), language=request.LANGUAGE_CODE)
+
+    @_file_action("export.zip", "Everything needed to keep the content without ARVlite (ZIP)")
+    def export_zip(self, request: Request, company_slug: str, unique_id: str) -> StreamingHttpResponse:
+        return downloads.export_zip_response(self.get_object())
+
+
+class PhotoAnalysisView(APIView):
+    """Trackability of a photo, without storing anything (the create form calls it as soon
+    as a photo is chosen)."""
+
+    parser_classes = [MultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "photo_analysis"
+
+    @extend_schema(
+        summary="Check how well a photo will track (nothing is stored)",
+        request={"multipart/form-data": PhotoAnalysisSerializer},
+        responses={200: dict},
+    )
+    def post(self, request: Request) -> Response:
+        data = PhotoAnalysisSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["photo"]
+        try:
+            image = load_photo(
+                upload.read(), max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
+            )
+        except PhotoRejectedError as error:
+            raise exceptions.ValidationError({"photo": [error.message]}) from None
+        width = data.validated_data.get("print_width_cm")
+        height = data.validated_data.get("print_height_cm")
+        result = analyze(
+            image,
+            print_width_cm=float(width) if width else None,
+            print_height_cm=float(height) if height else None,
+        )
+        return Response(result.as_dict())

@@ -1,0 +1,138 @@
+"""Files made on request for one AR content: QR codes, the label and print-sheet PDFs, and
+the export pack. Nothing here is stored; each answer reflects the current branding."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from typing import IO
+
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+
+from arcontent.api.serializers import public_view_url
+from arcontent.models import ARContent
+from arcontent.printing.pdf import label_pdf, print_sheet_pdf
+from arcontent.printing.qr import qr_png, qr_svg
+from companies.models import StoredFile
+
+ZIP_CHUNK = 256 * 1024
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _name(content: ARContent, suffix: str) -> str:
+    return f"{content.order_number}-{suffix}"
+
+
+def _read(stored: StoredFile) -> bytes:
+    with default_storage.open(stored.key, "rb") as handle:
+        return handle.read()
+
+
+def _logo(content: ARContent) -> bytes | None:
+    logo = content.company.logo
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as handle:
+            return handle.read()
+    except OSError:  # a missing logo must not stop the label
+        return None
+
+
+def qr_png_response(content: ARContent) -> HttpResponse:
+    return _download(qr_png(public_view_url(content)), "image/png", _name(content, "qr.png"))
+
+
+def qr_svg_response(content: ARContent) -> HttpResponse:
+    return _download(qr_svg(public_view_url(content)), "image/svg+xml", _name(content, "qr.svg"))
+
+
+def label_pdf_response(content: ARContent, *, language: str) -> HttpResponse:
+    pdf = label_pdf(
+        url=public_view_url(content),
+        order_number=content.order_number,
+        company_name=content.company.name,
+        brand_color=content.company.brand_color,
+        logo=_logo(content),
+        language=language,
+    )
+    return _download(pdf, "application/pdf", _name(content, "label.pdf"))
+
+
+def _marker_in_use(content: ARContent) -> StoredFile | None:
+    return (
+        content.enhanced_marker if content.marker_is_enhanced and content.enhanced_marker else content.marker
+    )
+
+
+def print_sheet_response(content: ARContent, *, language: str) -> HttpResponse:
+    """The A4 sheet with the photo at its print size; the marker JPEG is what prints."""
+    from django.core.exceptions import ValidationError
+
+    marker = _marker_in_use(content)
+    if marker is None:
+        raise ValidationError("The marker is not ready yet: wait until processing has finished.")
+    try:
+        pdf = print_sheet_pdf(
+            photo_jpeg=_read(marker),
+            print_width_cm=float(content.print_width_cm),
+            print_height_cm=float(content.print_height_cm),
+            url=public_view_url(content),
+            order_number=content.order_number,
+            company_name=content.company.name,
+            language=language,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    return _download(pdf, "application/pdf", _name(content, "print-sheet.pdf"))
+
+
+def _stream(handle: IO[bytes]) -> Iterator[bytes]:
+    try:
+        handle.seek(0)
+        while chunk := handle.read(ZIP_CHUNK):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def export_zip_response(content: ARContent) -> StreamingHttpResponse:
+    """A zip the customer can keep: original photo, marker, web target, QR codes, videos
+    (once they exist) and an index.html that shows them without ARVlite."""
+    members: list[tuple[str, StoredFile]] = []
+    if content.photo:
+        members.append((f"photo.{content.photo.key.rsplit('.', 1)[-1]}", content.photo))
+    marker = _marker_in_use(content)
+    if marker:
+        members.append(("marker.jpg", marker))
+    if content.web_target:
+        members.append(("target.mind", content.web_target))
+
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024**2)  # noqa: SIM115 - closed by _stream
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, stored in members:
+            with default_storage.open(stored.key, "rb") as source, archive.open(name, "w") as target:
+                while chunk := source.read(ZIP_CHUNK):
+                    target.write(chunk)
+        url = public_view_url(content)
+        archive.writestr("qr.png", qr_png(url))
+        archive.writestr("qr.svg", qr_svg(url))
+        page = render_to_string(
+            "arcontent/export_index.html",
+            {"content": content, "files": [name for name, _ in members], "url": url, "videos": []},
+        )
+        archive.writestr("index.html", page)
+    size = spool.tell()
+    response = StreamingHttpResponse(_stream(spool), content_type="application/zip")
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = f'attachment; filename="{_name(content, "export.zip")}"'
+    return response

@@ -1,0 +1,71 @@
+"""Who may use the arcontent app's routes (read by the permission-matrix test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arcontent.models import ARContent
+from arcontent.tests.factories import make_content
+from arvlite.core.roles import Role
+from arvlite.core.tenancy import company_scope
+from arvlite.core.tests.matrix import Expect, Page
+from companies.models import Company
+
+
+def _content(company: Company, **fields: Any) -> dict[str, Any]:
+    with company_scope(company):
+        return {"unique_id": make_content(company, **fields).unique_id}
+
+
+def ready(company: Company) -> dict[str, Any]:
+    return _content(company)
+
+
+def active(company: Company) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return _content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
+                    expires_at=timezone.now().replace(year=timezone.now().year + 1))  # fmt: skip
+
+
+W = Role.EDITOR
+API_ROUTES = {
+    # JSON bodies reach the multipart create and answer 400: past the roles.
+    "ar-content-list": Expect({"GET": Role.VIEWER, "POST": W}),
+    "ar-content-detail": Expect(
+        {"GET": Role.VIEWER, "PATCH": W, "DELETE": Role.MANAGER},
+        kwargs=ready,
+        payloads={"PATCH": lambda company: {"customer_name": "Anna"}},
+    ),
+    "ar-content-publish": Expect({"POST": W}, kwargs=ready),
+    "ar-content-pause": Expect({"POST": W}, kwargs=active),
+    "ar-content-resume": Expect({"POST": W}, kwargs=ready),
+    "ar-content-renew": Expect({"POST": W}, kwargs=active),
+    "ar-content-archive": Expect({"POST": W}, kwargs=ready),
+    "ar-content-reprocess": Expect({"POST": W}, kwargs=ready),
+    "ar-content-override": Expect(
+        {"POST": W}, kwargs=ready, payloads={"POST": lambda company: {"what": "similar"}}
+    ),
+    "ar-content-use-enhanced-marker": Expect(
+        {"POST": W}, kwargs=ready, payloads={"POST": lambda company: {"use": False}}
+    ),
+    "ar-content-analysis": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "ar-content-qr-png": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "ar-content-qr-svg": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "ar-content-label-pdf": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "ar-content-print-sheet-pdf": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "ar-content-export-zip": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    # Stateless: any signed-in person (an empty body answers 400).
+    "photo-analysis": Expect({"POST": Role.VIEWER}, kind="user"),
+}
+
+PORTAL_PAGES = {
+    "content-list-page": Page(Role.VIEWER),
+    "content-create-page": Page(W),
+    "content-detail-page": Page(Role.VIEWER, kwargs=ready),
+    "content-status-partial": Page(Role.VIEWER, kwargs=ready),
+    "content-edit-page": Page(W, kwargs=ready),
+    "content-action-page": Page(
+        W, kwargs=lambda company: {**ready(company), "action": "archive"}, post=lambda company: {}
+    ),  # fmt: skip
+}
