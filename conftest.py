@@ -17,7 +17,11 @@ from arvlite.core.roles import Role
 from companies.models import Company, User
 from companies.tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
-pytest_plugins = ["arvlite.core.testing.browser", "arvlite.core.testing.storage"]
+pytest_plugins = [
+    "arvlite.core.testing.browser",
+    "arvlite.core.testing.celery",
+    "arvlite.core.testing.storage",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)

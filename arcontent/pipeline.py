@@ -38,6 +38,7 @@ STUCK_AFTER = timedelta(minutes=15)
 # The enhanced marker is offered only when it is clearly better.
 ENHANCE_MIN_GAIN = 5
 SIMILAR_MAX_CANDIDATES = 25
+WEBAR_OFF_REASON = "Web AR targets are switched off on this server (WEBAR_TARGETS=false)."
 
 
 class TransientPipelineError(Exception):
@@ -243,6 +244,9 @@ def build_web_target(content_id: int) -> None:
         content.enhanced_marker if content.marker_is_enhanced and content.enhanced_marker else content.marker
     )
     if marker is None:
+        return
+    if not settings.WEBAR_TARGETS:
+        _set_web_target(content, status=ARContent.WebTarget.UNAVAILABLE, reason=WEBAR_OFF_REASON)
         return
     try:
         compiled = compile_target(_read(marker))

@@ -306,6 +306,9 @@ def content_use_enhanced_marker(*, content: ARContent, actor: Any, use: bool) ->
             company=content.company, actor=actor, action="content.use_enhanced_marker", target=content,
             changes={"marker_is_enhanced": [not use, use]},
         )  # fmt: skip
+        from arcontent.tasks import process_web_target
+
+        process_web_target.delay_on_commit(content.pk)  # the target must match the marker in use
     return content
 
 

@@ -141,9 +141,18 @@ class ContentDetailView(ContentPageMixin, TemplateView):
 
 
 class ContentStatusPartialView(ContentDetailView):
-    """The status card alone, polled by htmx while the photo is processed."""
+    """The status card alone, polled by htmx while the photo is processed. When the
+    status has changed since the page was drawn, the whole page reloads (its buttons and
+    files depend on the status)."""
 
     template_name = "arcontent/partials/status_card.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        was = request.GET.get("was")
+        if was and was != response.context_data["content"].status:
+            response["HX-Refresh"] = "true"
+        return response
 
 
 class ContentEditView(ContentPageMixin, TemplateView):

@@ -326,6 +326,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 STORAGE_BACKEND = env.choice("STORAGE_BACKEND", choices=("local", "s3"), default="local")
 FILE_URL_EXPIRY_SECONDS = env.positive_int("FILE_URL_EXPIRY_SECONDS", default=3600)
 FILE_UPLOAD_MAX_BYTES = env.positive_int("FILE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+# Compile MindAR web AR targets in the media workers (needs Node and the packages that
+# scripts/test installs; off, or without them, targets are marked unavailable).
+WEBAR_TARGETS = env.bool("WEBAR_TARGETS", default=True)
 # Photos for AR content: refused above these limits, before anything is stored.
 PHOTO_MAX_BYTES = env.positive_int("PHOTO_MAX_BYTES", default=40 * 1024**2)
 PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)

@@ -22,7 +22,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "warning")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 # Media of this run and worker goes to a temporary directory, removed by the root conftest.
-os.environ["MEDIA_ROOT"] = os.path.join(tempfile.gettempdir(), f"{TEST_RUN_PREFIX}-media")
+# (A Celery worker started by a test is told the test's directory instead.)
+os.environ["MEDIA_ROOT"] = os.environ.get("ARVLITE_TEST_MEDIA_ROOT") or os.path.join(
+    tempfile.gettempdir(), f"{TEST_RUN_PREFIX}-media"
+)
 
 from arvlite.settings import *  # noqa: E402,F403
 from arvlite.settings import DATABASES, STATIC_ROOT, STORAGES  # noqa: E402
@@ -41,3 +44,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A MindAR compile takes ~10 s; the tests that check it switch this on themselves.
+WEBAR_TARGETS = False

@@ -65,7 +65,7 @@ def label_document(
     context = {
         "texts": texts_for(language),
         "order_number": order_number,
-        "order_font_size": f"{_fitting_font_pt(order_number, LABEL_ORDER_WIDTH_MM, largest=12.0, smallest=7.0):.1f}pt",
+        "order_font_size": f"{_fitting_font_pt(order_number, LABEL_ORDER_WIDTH_MM, largest=12.0, smallest=5.5):.1f}pt",
         "company_name": company_name.strip(),
         "brand_background": background,
         "brand_foreground": foreground,

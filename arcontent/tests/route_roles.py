@@ -67,5 +67,5 @@ PORTAL_PAGES = {
     "content-edit-page": Page(W, kwargs=ready),
     "content-action-page": Page(
         W, kwargs=lambda company: {**ready(company), "action": "archive"}, post=lambda company: {}
-    ),  # fmt: skip
+    ),
 }

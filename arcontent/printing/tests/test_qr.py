@@ -25,7 +25,7 @@ def _png_array(png: bytes) -> np.ndarray:
 
 
 def _decode(image: np.ndarray) -> str:
-    text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(image)
+    text, _points, _straight = cv2.QRCodeDetectorAruco().detectAndDecode(image)
     return text
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from arvlite.celery import app
 from arvlite.core.models import WorkerHeartbeat
@@ -49,63 +47,10 @@ def test_the_heartbeat_is_recorded_in_process_when_eager() -> None:
     assert WorkerHeartbeat.objects.count() == 1  # repeating it updates the same row
 
 
-@pytest.fixture
-def worker_queue() -> str:
-    return f"test-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def celery_worker_process(worker_queue: str, transactional_db: None):
-    """A real `celery worker` process consuming a queue of this test only, writing to this
-    test's PostgreSQL database."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "arvlite.settings_test",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "arvlite",
-            "worker",
-            "-Q",
-            worker_queue,
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "-n",
-            f"{worker_queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(worker_queue)
-
-
 @pytest.mark.worker
-def test_a_task_sent_after_commit_runs_in_a_worker_process_and_writes_to_postgres(
-    celery_worker_process: subprocess.Popen[str], worker_queue: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
+def test_a_task_sent_after_commit_runs_in_a_worker_process_and_writes_to_postgres(celery_worker: Any) -> None:
+    worker_queue = f"test-{uuid.uuid4().hex[:10]}"
+    celery_worker_process = celery_worker([worker_queue], worker_queue)
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     token = uuid.uuid4().hex
 

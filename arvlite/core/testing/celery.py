@@ -1,0 +1,73 @@
+"""A real Celery worker process for integration tests, on the Redis broker, writing to
+the test's PostgreSQL database and reading the test's media directory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def start_worker(queues: list[str], name: str) -> subprocess.Popen[str]:
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "arvlite.settings_test",
+        "ARVLITE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "arvlite", "worker", "-Q", ",".join(queues), "-P", "solo",
+            "-c", "1", "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel", "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+
+
+def stop_worker(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def celery_worker(
+    transactional_db: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[list[str], str], subprocess.Popen[str]]]:
+    """Start workers with ``start(queues, name)``; tasks sent from the test process go to
+    the broker instead of running in process. The app's queues are emptied when the test
+    starts (left-overs of an interrupted run) and every queue used when it ends."""
+    from arvlite.celery import app
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(*(queue.name for queue in app.conf.task_queues))
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    started: list[tuple[subprocess.Popen[str], list[str]]] = []
+
+    def start(queues: list[str], name: str) -> subprocess.Popen[str]:
+        process = start_worker(queues, name)
+        started.append((process, queues))
+        return process
+
+    yield start
+    for process, queues in started:
+        stop_worker(process)
+        broker.delete(*queues)
