@@ -218,11 +218,13 @@ def find_similar(content: ARContent, fp: similarity.Fingerprint) -> list[dict[st
         return []
     stored = np.array([[_unsigned(v) for v in row[2:]] for row in rows], dtype=np.uint64)
     indices = similarity.prefilter_array(fp, stored)[:SIMILAR_MAX_CANDIDATES]
+    candidates = {int(rows[int(i)][0]): int(rows[int(i)][1]) for i in indices}
+    features = dict(
+        MarkerFingerprint.objects.filter(content_id__in=candidates).values_list("content_id", "features")
+    )  # one query for all candidates
     matches = []
-    for index in indices:
-        content_id, company_id = rows[int(index)][0], rows[int(index)][1]
-        other = MarkerFingerprint.objects.only("features").get(content_id=content_id)
-        result = similarity.match(fp, similarity.Fingerprint.from_bytes(bytes(other.features)))
+    for content_id, company_id in candidates.items():
+        result = similarity.match(fp, similarity.Fingerprint.from_bytes(bytes(features[content_id])))
         if not result.is_match:
             continue
         if company_id == content.company_id:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent, OrderNumberCounter
@@ -151,11 +152,20 @@ def _transition(content: ARContent, *, actor: Any, action: str, to: str, **field
     return content
 
 
-def _refuse(content: ARContent, verb: str) -> ValidationError:
-    return ValidationError(
-        _("Content in status “%(status)s” cannot be %(verb)s.")
-        % {"status": content.get_status_display(), "verb": verb}
-    )
+# Whole sentences, so that each translates naturally.
+REFUSALS = {
+    "publish": gettext_lazy("Content in status “%(status)s” cannot be published."),
+    "pause": gettext_lazy("Content in status “%(status)s” cannot be paused."),
+    "resume": gettext_lazy("Content in status “%(status)s” cannot be resumed."),
+    "archive": gettext_lazy("Content in status “%(status)s” cannot be archived."),
+    "renew": gettext_lazy("Content in status “%(status)s” cannot be renewed."),
+    "reprocess": gettext_lazy("Content in status “%(status)s” cannot be processed again."),
+    "expire": gettext_lazy("Content in status “%(status)s” cannot be expired."),
+}
+
+
+def _refuse(content: ARContent, action: str) -> ValidationError:
+    return ValidationError(str(REFUSALS[action]) % {"status": content.get_status_display()})
 
 
 def _locked(content: ARContent) -> ARContent:
@@ -199,7 +209,7 @@ def content_publish(*, content: ARContent, actor: Any) -> ARContent:
     if content.status == Status.ACTIVE:
         return content
     if content.status not in (Status.READY, Status.PAUSED):
-        raise _refuse(content, _("published"))
+        raise _refuse(content, "publish")
     reasons = publish_blockers(content)
     if reasons:
         raise ValidationError(reasons)
@@ -219,7 +229,7 @@ def content_pause(*, content: ARContent, actor: Any) -> ARContent:
     """Stop scans for a while (the term keeps running)."""
     content = _locked(content)
     if content.status != Status.ACTIVE:
-        raise _refuse(content, _("paused"))
+        raise _refuse(content, "pause")
     return _transition(content, actor=actor, action="pause", to=Status.PAUSED)
 
 
@@ -228,7 +238,7 @@ def content_resume(*, content: ARContent, actor: Any) -> ARContent:
     """Resume a paused content (same checks as publishing)."""
     content = _locked(content)
     if content.status != Status.PAUSED:
-        raise _refuse(content, _("resumed"))
+        raise _refuse(content, "resume")
     return content_publish(content=content, actor=actor)
 
 
@@ -237,7 +247,7 @@ def content_archive(*, content: ARContent, actor: Any) -> ARContent:
     """Retire the content for good: scans stop; files stay until it is deleted."""
     content = _locked(content)
     if content.status in (Status.ARCHIVED, Status.PROCESSING):
-        raise _refuse(content, _("archived"))
+        raise _refuse(content, "archive")
     return _transition(content, actor=actor, action="archive", to=Status.ARCHIVED)
 
 
@@ -247,7 +257,7 @@ def content_renew(*, content: ARContent, actor: Any, years: int | None = None) -
     of now and the current expiry; expired content becomes active again."""
     content = _locked(content)
     if content.status not in (Status.ACTIVE, Status.PAUSED, Status.EXPIRED):
-        raise _refuse(content, _("renewed"))
+        raise _refuse(content, "renew")
     years = years or content.term_years
     if not 1 <= years <= 25:
         raise ValidationError({"years": [_("Renew for 1 to 25 years.")]})
@@ -317,7 +327,7 @@ def content_reprocess(*, content: ARContent, actor: Any) -> ARContent:
     """Run the photo pipeline again (after a failure, or to rebuild the files)."""
     content = _locked(content)
     if content.status not in (Status.DRAFT, Status.READY, Status.PROCESSING):
-        raise _refuse(content, _("processed again"))
+        raise _refuse(content, "reprocess")
     if content.pipeline_status == ARContent.Pipeline.RUNNING:
         raise ValidationError(_("The photo is being processed right now."))
     _transition(
@@ -382,5 +392,5 @@ def content_expire(*, content: ARContent, actor: Any) -> ARContent:
     """End the hosting term now (operators): scans stop until the content is renewed."""
     content = _locked(content)
     if content.status not in (Status.ACTIVE, Status.PAUSED):
-        raise _refuse(content, _("expired"))
+        raise _refuse(content, "expire")
     return _transition(content, actor=actor, action="expire", to=Status.EXPIRED, expires_at=timezone.now())
