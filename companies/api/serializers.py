@@ -7,6 +7,7 @@ from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.models import Company, CompanyApiKey, Invitation, Membership, User
+from companies.services import COMPANY_PROFILE_FIELDS
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
@@ -20,16 +21,7 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
         model = Company
         fields = [
             "slug",
-            "name",
-            "contact_email",
-            "logo",
-            "brand_color",
-            "legal_name",
-            "tax_id",
-            "legal_address",
-            "bank_details",
-            "time_zone",
-            "default_term_years",
+            *COMPANY_PROFILE_FIELDS,
             "storage_quota_bytes",
             "storage_used_bytes",
             "status",
@@ -49,36 +41,14 @@ class CompanyCreateSerializer(serializers.ModelSerializer[Company]):
 
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "slug",
-            "contact_email",
-            "brand_color",
-            "legal_name",
-            "tax_id",
-            "legal_address",
-            "bank_details",
-            "time_zone",
-            "default_term_years",
-        ]
+        fields = ["slug", *(name for name in COMPANY_PROFILE_FIELDS if name != "logo")]
         extra_kwargs = {"name": {"required": True}}
 
 
 class CompanyUpdateSerializer(serializers.ModelSerializer[Company]):
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "contact_email",
-            "logo",
-            "brand_color",
-            "legal_name",
-            "tax_id",
-            "legal_address",
-            "bank_details",
-            "time_zone",
-            "default_term_years",
-        ]
+        fields = list(COMPANY_PROFILE_FIELDS)
 
 
 class MemberUserSerializer(serializers.ModelSerializer[User]):

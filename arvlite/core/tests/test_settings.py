@@ -143,3 +143,12 @@ def test_collectstatic_builds_the_production_manifest(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").is_file()
     assert list((tmp_path / "static" / "vendor" / "htmx").glob("htmx-2.0.11.min.*.js.gz"))
+
+
+def test_production_hashes_passwords_with_argon2() -> None:
+    env = {**PRODUCTION_LIKE, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    code = "from django.conf import settings; from django.contrib.auth.hashers import make_password; " \
+           "print(settings.PASSWORD_HASHERS[0]); print(make_password('x').split('$')[0])"  # fmt: skip
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2"]
