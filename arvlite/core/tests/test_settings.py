@@ -149,6 +149,6 @@ def test_production_hashes_passwords_with_argon2() -> None:
     env = {**PRODUCTION_LIKE, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
     code = "from django.conf import settings; from django.contrib.auth.hashers import make_password; " \
            "print(settings.PASSWORD_HASHERS[0]); print(make_password('x').split('$')[0])"  # fmt: skip
-    result = run_manage("shell", "-c", code, env=env)
+    result = run_manage("shell", "-v", "0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2"]
