@@ -150,7 +150,10 @@ class ARContent(models.Model):
 
     @property
     def print_size_label(self) -> str:
-        return f"{_trim(self.print_width_cm)} × {_trim(self.print_height_cm)} cm"
+        return _("%(width)s × %(height)s cm") % {
+            "width": _trim(self.print_width_cm),
+            "height": _trim(self.print_height_cm),
+        }
 
     @property
     def is_expired(self) -> bool:
