@@ -16,11 +16,13 @@ class ContentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )  # fmt: skip
     print_width_cm = forms.DecimalField(
-        label=_("Print width, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2
-    )
+        label=_("Print width, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2,
+        required=False, help_text=_("Empty: the project's default print size."),
+    )  # fmt: skip
     print_height_cm = forms.DecimalField(
-        label=_("Print height, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2
-    )
+        label=_("Print height, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2,
+        required=False,
+    )  # fmt: skip
     term_years = forms.IntegerField(
         label=_("Hosting term, years"), min_value=MIN_TERM_YEARS, max_value=MAX_TERM_YEARS, initial=1
     )
@@ -35,9 +37,13 @@ class ContentForm(forms.Form):
         field.queryset = Project.objects.filter(company=company).exclude(status=Project.Status.ARCHIVED)
 
 
+def _required_print_size(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2)
+
+
 class ContentEditForm(forms.Form):
-    print_width_cm = ContentForm.base_fields["print_width_cm"]
-    print_height_cm = ContentForm.base_fields["print_height_cm"]
+    print_width_cm = _required_print_size(_("Print width, cm"))
+    print_height_cm = _required_print_size(_("Print height, cm"))
     term_years = ContentForm.base_fields["term_years"]
     customer_name = ContentForm.base_fields["customer_name"]
     customer_phone = ContentForm.base_fields["customer_phone"]

@@ -73,6 +73,26 @@ class ContentInput:
     customer_email: str = ""
 
 
+def content_input(*, project: Project, values: dict[str, Any]) -> ContentInput:
+    """What a new content starts from: the given values, else the project's defaults (print
+    size, hosting term). A print size missing from both is a ValidationError."""
+    width = values.get("print_width_cm") or project.print_width_cm
+    height = values.get("print_height_cm") or project.print_height_cm
+    missing = {name: [_("Give the print size: the project has no default.")]
+               for name, value in (("print_width_cm", width), ("print_height_cm", height)) if not value}  # fmt: skip
+    if missing:
+        raise ValidationError(missing)
+    return ContentInput(
+        project=project,
+        print_width_cm=Decimal(width),
+        print_height_cm=Decimal(height),
+        term_years=values.get("term_years") or project.default_term_years,
+        customer_name=values.get("customer_name") or "",
+        customer_phone=values.get("customer_phone") or "",
+        customer_email=values.get("customer_email") or "",
+    )
+
+
 def _check_project(project: Project, company: Company) -> None:
     if project.company_id != company.pk:
         raise ValidationError({"project": [_("Unknown project.")]})

@@ -95,15 +95,7 @@ class ContentCreateView(ContentPageMixin, TemplateView):
                 content = services.content_create(
                     company=self.company,
                     actor=request.user,
-                    data=services.ContentInput(
-                        project=values["project"],
-                        print_width_cm=values["print_width_cm"],
-                        print_height_cm=values["print_height_cm"],
-                        term_years=values["term_years"],
-                        customer_name=values["customer_name"],
-                        customer_phone=values["customer_phone"],
-                        customer_email=values["customer_email"],
-                    ),
+                    data=services.content_input(project=values["project"], values=values),
                     photo=values["photo"],
                     photo_name=values["photo"].name or "",
                 )

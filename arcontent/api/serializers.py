@@ -115,6 +115,11 @@ class ARContentCreateSerializer(serializers.Serializer[ARContent]):
     print_height_cm = _print_size_field()
     term_years = serializers.IntegerField(min_value=MIN_TERM_YEARS, max_value=MAX_TERM_YEARS, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("print_width_cm", "print_height_cm"):  # default: the project's print size
+            self.fields[name].required = False
+
 
 class ARContentUpdateSerializer(serializers.Serializer[ARContent]):
     customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)

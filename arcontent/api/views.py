@@ -106,15 +106,7 @@ class ARContentViewSet(
         content = services.content_create(
             company=self.company,
             actor=request.user,
-            data=services.ContentInput(
-                project=project,
-                print_width_cm=values["print_width_cm"],
-                print_height_cm=values["print_height_cm"],
-                term_years=values.get("term_years") or project.default_term_years,
-                customer_name=values["customer_name"],
-                customer_phone=values["customer_phone"],
-                customer_email=values["customer_email"],
-            ),
+            data=services.content_input(project=project, values=values),
             photo=values["photo"],
             photo_name=values["photo"].name or "",
         )

@@ -225,3 +225,30 @@ def test_photo_analysis_is_stateless(api_client_for: Clients, company: Company, 
     assert bad.status_code == 400
     with scopes_disabled():
         assert not StoredFile.objects.exists()
+
+
+def test_the_print_size_and_term_default_to_the_projects(
+    api_client_for: Clients, company: Company, editor: User
+) -> None:
+    from decimal import Decimal
+
+    project = ProjectFactory(company=company, print_width_cm=Decimal("20"), print_height_cm=Decimal("30"))
+    project.default_term_years = 3
+    project.save()
+    data = {"project": project.pk, "photo": io.BytesIO(textured_jpeg())}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = api_client_for(editor).post(base(company), data, format="multipart")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["print_width_cm"], body["print_height_cm"], body["term_years"]) == ("20.00", "30.00", 3)
+
+
+def test_without_a_print_size_anywhere_the_answer_says_so(
+    api_client_for: Clients, company: Company, editor: User
+) -> None:
+    data = {"project": ProjectFactory(company=company).pk, "photo": io.BytesIO(textured_jpeg())}
+    response = api_client_for(editor).post(base(company), data, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"]["print_width_cm"] == ["Give the print size: the project has no default."]
+    with scopes_disabled():
+        assert not StoredFile.objects.exists()
