@@ -116,6 +116,15 @@ def export_zip_response(content: ARContent) -> StreamingHttpResponse:
         members.append(("marker.jpg", marker))
     if content.web_target:
         members.append(("target.mind", content.web_target))
+    videos = []
+    for number, video in enumerate(
+        content.videos.filter(status="ready").select_related("rendition_720", "rendition_1080"), 1
+    ):
+        rendition = video.rendition_720 or video.rendition_1080
+        if rendition is not None:
+            name = f"videos/{number:02d}.mp4"
+            members.append((name, rendition))
+            videos.append(name)
 
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024**2)  # noqa: SIM115 - closed by _stream
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -128,7 +137,7 @@ def export_zip_response(content: ARContent) -> StreamingHttpResponse:
         archive.writestr("qr.svg", qr_svg(url))
         page = render_to_string(
             "arcontent/export_index.html",
-            {"content": content, "files": [name for name, _ in members], "url": url, "videos": []},
+            {"content": content, "files": [name for name, _ in members], "url": url, "videos": videos},
         )
         archive.writestr("index.html", page)
     size = spool.tell()

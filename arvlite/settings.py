@@ -273,8 +273,8 @@ CELERY_TASK_IGNORE_RESULT = True  # job state lives in our tables, not in a resu
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.positive_int("CELERY_TASK_TIME_LIMIT", default=900)
-CELERY_TASK_SOFT_TIME_LIMIT = env.positive_int("CELERY_TASK_SOFT_TIME_LIMIT", default=840)
+CELERY_TASK_TIME_LIMIT = env.positive_int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = env.positive_int("CELERY_TASK_SOFT_TIME_LIMIT", default=1700)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (
     Queue("default", Exchange("default"), routing_key="default"),
@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-content": {"task": "arcontent.expire_content", "schedule": crontab(minute="*/10")},
     "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/5")},
+    "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
+    "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
         "schedule": crontab(hour=3, minute=17),
@@ -332,6 +334,9 @@ WEBAR_TARGETS = env.bool("WEBAR_TARGETS", default=True)
 # Photos for AR content: refused above these limits, before anything is stored.
 PHOTO_MAX_BYTES = env.positive_int("PHOTO_MAX_BYTES", default=40 * 1024**2)
 PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
+# Videos: largest single file, and how long an unfinished resumable upload is kept.
+VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024**3)
+UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).
 STORAGE_CLEANUP_GRACE_SECONDS = env.positive_int("STORAGE_CLEANUP_GRACE_SECONDS", default=3600)
 # Django spools uploads above this size to a temporary file in chunks, never into memory.

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("companies.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("arcontent.api.urls")),
+    path("", include("videos.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,176 @@
+"""Video processing on the ``media`` queue: probe, transcode the renditions, poster and
+thumbnails. State lives on the Video row; a run claims the job first and replaces the
+previous run's files, so it is safe to repeat."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import structlog
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from arvlite.core.audit import audit_log
+from arvlite.core.tenancy import scopes_disabled
+from companies.files import stored_file_create
+from companies.models import StoredFile
+from videos.media.errors import TranscodeError, VideoRejectedError
+from videos.media.frames import poster, thumbnails
+from videos.media.probe import probe
+from videos.media.transcode import rendition_plan, transcode
+from videos.models import Video
+
+logger = structlog.get_logger(__name__)
+MAX_ATTEMPTS = 3
+STUCK_AFTER = timedelta(minutes=45)
+TRANSCODE_TIME_LIMIT = 1500  # seconds for all renditions; under the task's hard limit
+THUMBNAIL_FIELDS = {"150x112": "thumbnail_small", "320x240": "thumbnail_medium", "640x480": "thumbnail_large"}
+
+
+def _claim(video_id: int) -> bool:
+    with scopes_disabled():
+        return (
+            Video.objects.filter(pk=video_id, status=Video.Status.UPLOADED).update(
+                status=Video.Status.PROCESSING,
+                progress=0,
+                attempts=F("attempts") + 1,
+                started_at=timezone.now(),
+                error="",
+            )
+            == 1
+        )
+
+
+def _set_progress(video_id: int, percent: float) -> None:
+    with scopes_disabled():
+        Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).update(
+            progress=min(int(percent), 99)
+        )
+
+
+def _store(video: Video, kind: str, data: bytes | Path, name: str) -> StoredFile:
+    handle = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115 - closed below
+    try:
+        return stored_file_create(
+            company=video.company,
+            kind=kind,
+            content=handle,
+            original_name=name,
+            project=video.content.project,
+        )
+    finally:
+        handle.close()
+
+
+def process_video(video_id: int) -> None:
+    """Build the renditions of one video; a bad file fails with the reason."""
+    if not _claim(video_id):
+        logger.info("video.skip_unclaimed", video_id=video_id)
+        return
+    with scopes_disabled():
+        video = Video.objects.select_related("company", "content__project", "original").get(pk=video_id)
+    workdir = Path(tempfile.mkdtemp(prefix="arvlite-video-"))
+    try:
+        source = workdir / "source"
+        with default_storage.open(video.original.key, "rb") as src, open(source, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+        outputs = _build(video, source, workdir)
+    except (VideoRejectedError, TranscodeError) as error:
+        _fail(video, error.message)
+        return
+    except OSError:
+        _release(video)
+        raise  # storage trouble: the task retries
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    _finish(video, outputs)
+
+
+def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
+    info = probe(source)
+    heights = rendition_plan(info)
+    outputs: dict[str, Any] = {"info": info}
+    share = 100 / len(heights)
+    for index, height in enumerate(heights):
+        # Taller than 720 is the "1080" rendition; 720 and smaller sources fill the "720" one.
+        field = "rendition_1080" if height > 720 else "rendition_720"
+        target = workdir / f"{height}.mp4"
+        transcode(
+            source, target, max_height=height, time_limit=TRANSCODE_TIME_LIMIT,
+            progress=lambda p, i=index: _set_progress(video.pk, i * share + p * share / 100),
+        )  # fmt: skip
+        outputs[field] = _store(video, StoredFile.Kind.RENDITION, target, f"{height}p.mp4")
+    outputs["poster"] = _store(video, StoredFile.Kind.THUMBNAIL, poster(source), "poster.jpg")
+    for size, data in thumbnails(source).items():
+        outputs[THUMBNAIL_FIELDS[size]] = _store(
+            video, StoredFile.Kind.THUMBNAIL, data, f"thumbnail-{size}.webp"
+        )
+    return outputs
+
+
+def _release(video: Video) -> None:
+    with scopes_disabled():
+        Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(status=Video.Status.UPLOADED)
+
+
+def _fail(video: Video, reason: str) -> None:
+    with scopes_disabled(), transaction.atomic():
+        Video.objects.filter(pk=video.pk).update(
+            status=Video.Status.FAILED, error=reason, finished_at=timezone.now(), progress=0
+        )
+        audit_log(company=video.company, actor=None, action="video.process_failed", target=video,
+                  changes={"reason": [None, reason]})  # fmt: skip
+
+
+FILE_FIELDS = (
+    "rendition_1080",
+    "rendition_720",
+    "poster",
+    "thumbnail_small",
+    "thumbnail_medium",
+    "thumbnail_large",
+)
+
+
+def _finish(video: Video, outputs: dict[str, Any]) -> None:
+    info = outputs["info"]
+    with scopes_disabled(), transaction.atomic():
+        locked = Video.objects.select_for_update().get(pk=video.pk)
+        old = [getattr(locked, f"{name}_id") for name in FILE_FIELDS]
+        for name in FILE_FIELDS:
+            setattr(locked, name, outputs.get(name))
+        locked.duration_seconds = info.duration_seconds
+        locked.width, locked.height, locked.fps, locked.codec = info.width, info.height, info.fps, info.codec
+        locked.status = Video.Status.READY
+        locked.progress = 100
+        locked.finished_at = timezone.now()
+        locked.save()
+        StoredFile.objects.filter(pk__in=[pk for pk in old if pk]).delete()
+        audit_log(company=video.company, actor=None, action="video.processed", target=locked)
+
+
+def reap_stuck() -> int:
+    """Videos "processing" for longer than STUCK_AFTER lost their worker: requeue them, or
+    fail them after MAX_ATTEMPTS."""
+    cutoff = timezone.now() - STUCK_AFTER
+    touched = 0
+    with scopes_disabled():
+        for video in Video.objects.filter(
+            status=Video.Status.PROCESSING, started_at__lt=cutoff
+        ).select_related("company"):
+            if video.attempts >= MAX_ATTEMPTS:
+                _fail(video, "Processing did not finish after several attempts. Upload the video again.")
+            else:
+                _release(video)
+                from videos.tasks import process_video as task
+
+                task.delay(video.pk)
+            touched += 1
+    return touched

@@ -1,0 +1,308 @@
+"""Writes about videos: creating them from uploads, editing, ordering, and the playback
+rules (mode, active video, rotation, date rules, schedules). All audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from arcontent.models import ARContent
+from arvlite.core.audit import audit_log
+from companies.files import stored_file_create
+from companies.models import StoredFile
+from videos.models import DateRule, Playback, Video, VideoSchedule
+
+
+def check_video_size(size: int) -> None:
+    """Refuse a video over VIDEO_UPLOAD_MAX_BYTES before any byte is stored."""
+    if size > settings.VIDEO_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Videos can be at most %(limit)s.")
+                    % {"limit": filesizeformat(settings.VIDEO_UPLOAD_MAX_BYTES)}
+                ]
+            }
+        )
+
+
+def _check_content(content: ARContent) -> None:
+    if content.status == ARContent.Status.ARCHIVED:
+        raise ValidationError(_("Archived content is read-only."))
+
+
+def video_create(
+    *, content: ARContent, actor: Any, upload: IO[bytes], filename: str = "", title: str = ""
+) -> Video:
+    """Store an uploaded video (type sniffed from its bytes, quota and size checked) and
+    queue its processing after commit. It goes to the end of the content's list."""
+    _check_content(content)
+    upload.seek(0, 2)
+    check_video_size(upload.tell())
+    upload.seek(0)
+    stored = stored_file_create(
+        company=content.company, kind=StoredFile.Kind.VIDEO, content=upload, original_name=filename,
+        project=content.project, actor=actor,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            last = Video.objects.filter(content=content).aggregate(m=Max("order"))["m"]
+            video = Video.objects.create(
+                company=content.company,
+                content=content,
+                title=(title or filename.rsplit(".", 1)[0])[:200],
+                original=stored,
+                size_bytes=stored.size,
+                mime_type=stored.mime_type,
+                order=0 if last is None else last + 1,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            audit_log(company=content.company, actor=actor, action="video.create", target=video)
+            _dispatch(video)
+    except BaseException:
+        stored.delete()
+        raise
+    return video
+
+
+def _dispatch(video: Video) -> None:
+    from videos.tasks import process_video
+
+    process_video.delay_on_commit(video.pk)
+
+
+def _lock(video: Video) -> Video:
+    return Video.objects.select_for_update().select_related("company", "content").get(pk=video.pk)
+
+
+@transaction.atomic
+def video_update(*, video: Video, actor: Any, **fields: Any) -> Video:
+    """Change title, enabled, end date or weight."""
+    video = _lock(video)
+    allowed = {"title", "enabled", "end_date", "weight"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    changes = {}
+    for name, value in fields.items():
+        if getattr(video, name) != value:
+            changes[name] = [str(getattr(video, name)), str(value)]
+            setattr(video, name, value)
+    if changes:
+        video.save()
+        audit_log(company=video.company, actor=actor, action="video.update", target=video, changes=changes)
+    return video
+
+
+@transaction.atomic
+def video_reprocess(*, video: Video, actor: Any) -> Video:
+    """Process the original again (after a failure or to rebuild renditions)."""
+    video = _lock(video)
+    if video.status == Video.Status.PROCESSING:
+        raise ValidationError(_("The video is being processed right now."))
+    video.status = Video.Status.UPLOADED
+    video.error = ""
+    video.progress = 0
+    video.save(update_fields=["status", "error", "progress", "updated_at"])
+    audit_log(company=video.company, actor=actor, action="video.reprocess", target=video)
+    _dispatch(video)
+    return video
+
+
+@transaction.atomic
+def video_delete(*, video: Video, actor: Any) -> None:
+    """Delete a video and its files (objects go after commit)."""
+    video = _lock(video)
+    files = [video.original_id, video.rendition_1080_id, video.rendition_720_id, video.poster_id,
+             video.thumbnail_small_id, video.thumbnail_medium_id, video.thumbnail_large_id]  # fmt: skip
+    audit_log(company=video.company, actor=actor, action="video.delete", target=video)
+    video.delete()
+    StoredFile.objects.filter(pk__in=[pk for pk in files if pk]).delete()
+
+
+@transaction.atomic
+def videos_reorder(*, content: ARContent, actor: Any, video_ids: list[int]) -> list[Video]:
+    """Put the content's videos in the given order (every video exactly once)."""
+    videos = {v.pk: v for v in Video.objects.select_for_update().filter(content=content)}
+    if sorted(video_ids) != sorted(videos):
+        raise ValidationError({"video_ids": [_("List every video of this content exactly once.")]})
+    for position, pk in enumerate(video_ids):
+        if videos[pk].order != position:
+            videos[pk].order = position
+            videos[pk].save(update_fields=["order", "updated_at"])
+    audit_log(company=content.company, actor=actor, action="video.reorder", target=content,
+              changes={"order": [None, video_ids]})  # fmt: skip
+    return [videos[pk] for pk in video_ids]
+
+
+def playback_for(content: ARContent) -> Playback:
+    playback, _created = Playback.objects.get_or_create(
+        content=content, defaults={"company": content.company}
+    )
+    return playback
+
+
+def _own_video(content: ARContent, video_id: int | None, field: str) -> Video | None:
+    if video_id is None:
+        return None
+    video = Video.objects.filter(content=content, pk=video_id).first()
+    if video is None:
+        raise ValidationError({field: [_("Unknown video.")]})
+    return video
+
+
+@transaction.atomic
+def playback_update(
+    *,
+    content: ARContent,
+    actor: Any,
+    mode: str | None = None,
+    active_video_id: int | type[Ellipsis] | None = ...,
+    rotation: str | None = None,
+    rotation_default_video_id: int | type[Ellipsis] | None = ...,
+    rotation_sequence: list[int] | None = None,
+) -> Playback:
+    """Change the playback mode, the manually chosen video and the rotation rule.
+    Videos must belong to the content; a sequence may not repeat a video."""
+    _check_content(content)
+    playback = Playback.objects.select_for_update().get(pk=playback_for(content).pk)
+    changes: dict[str, Any] = {}
+    if mode is not None:
+        if mode not in Playback.Mode.values:
+            raise ValidationError({"mode": [_("Unknown playback mode.")]})
+        changes["mode"] = [playback.mode, mode]
+        playback.mode = mode
+    if active_video_id is not ...:
+        playback.active_video = _own_video(content, active_video_id, "active_video")
+        changes["active_video"] = [None, active_video_id]
+    if rotation is not None:
+        if rotation not in Playback.Rotation.values:
+            raise ValidationError({"rotation": [_("Unknown rotation.")]})
+        changes["rotation"] = [playback.rotation, rotation]
+        playback.rotation = rotation
+    if rotation_default_video_id is not ...:
+        playback.rotation_default_video = _own_video(
+            content, rotation_default_video_id, "rotation_default_video"
+        )
+    if rotation_sequence is not None:
+        for pk in rotation_sequence:
+            _own_video(content, pk, "rotation_sequence")
+        if len(set(rotation_sequence)) != len(rotation_sequence):
+            raise ValidationError({"rotation_sequence": [_("A video appears twice in the sequence.")]})
+        playback.rotation_sequence = list(rotation_sequence)
+    if playback.rotation == Playback.Rotation.FIXED and playback.rotation_default_video_id is None:
+        raise ValidationError({"rotation_default_video": [_("A fixed rotation needs its default video.")]})
+    if (
+        playback.rotation in (Playback.Rotation.DAILY_CYCLE, Playback.Rotation.WEEKLY_CYCLE)
+        and not playback.rotation_sequence
+    ):
+        raise ValidationError(
+            {"rotation_sequence": [_("A daily or weekly cycle needs a sequence of videos.")]}
+        )
+    playback.save()
+    audit_log(company=content.company, actor=actor, action="playback.update", target=content, changes=changes)
+    return playback
+
+
+@transaction.atomic
+def date_rule_create(
+    *, content: ARContent, actor: Any, video_id: int, month: int, day: int, year: int | None = None
+) -> DateRule:
+    """A video for a date: exact when ``year`` is given, else every year."""
+    _check_content(content)
+    video = _own_video(content, video_id, "video")
+    try:
+        date(year or 2024, month, day)  # 2024 is a leap year: 29 February is a valid yearly rule
+    except ValueError:
+        raise ValidationError({"day": [_("This date does not exist.")]}) from None
+    rule = DateRule.objects.create(
+        company=content.company, playback=playback_for(content), video=video, month=month, day=day, year=year
+    )
+    audit_log(company=content.company, actor=actor, action="date_rule.create", target=content,
+              changes={"date_rule": [None, str(rule)]})  # fmt: skip
+    return rule
+
+
+def _overlaps(
+    content: ARContent, starts_at: datetime, ends_at: datetime, exclude: int | None
+) -> list[VideoSchedule]:
+    others = VideoSchedule.objects.filter(content=content, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude:
+        others = others.exclude(pk=exclude)
+    return list(others.select_related("video"))
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    content: ARContent,
+    actor: Any,
+    video_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str = "",
+    schedule: VideoSchedule | None = None,
+    allow_overlap: bool = False,
+) -> VideoSchedule:
+    """Create or change a window. Overlapping windows are refused with the names and
+    times of the others, unless ``allow_overlap`` (then the later-starting window wins)."""
+    _check_content(content)
+    video = _own_video(content, video_id, "video")
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+    clashes = _overlaps(content, starts_at, ends_at, schedule.pk if schedule else None)
+    if clashes and not allow_overlap:
+        described = "; ".join(
+            f"{c.video} {c.starts_at:%Y-%m-%d %H:%M}–{c.ends_at:%Y-%m-%d %H:%M}" for c in clashes
+        )
+        raise ValidationError(
+            {"starts_at": [_("This window overlaps %(others)s. Change the times, or allow the overlap.")
+                           % {"others": described}]}
+        )  # fmt: skip
+    if schedule is None:
+        schedule = VideoSchedule(company=content.company, content=content)
+    schedule.video = video
+    schedule.starts_at, schedule.ends_at, schedule.note = starts_at, ends_at, note
+    schedule.save()
+    audit_log(company=content.company, actor=actor, action="schedule.save", target=schedule)
+    return schedule
+
+
+@transaction.atomic
+def date_rules_replace(*, content: ARContent, actor: Any, rules: list[dict[str, Any]]) -> list[DateRule]:
+    """Replace the content's date rules with ``rules`` ({video, month, day, year|None})."""
+    _check_content(content)
+    playback = playback_for(content)
+    DateRule.objects.filter(playback=playback).delete()
+    return [
+        date_rule_create(
+            content=content,
+            actor=actor,
+            video_id=rule["video"],
+            month=rule["month"],
+            day=rule["day"],
+            year=rule.get("year"),
+        )
+        for rule in rules
+    ]
+
+
+@transaction.atomic
+def schedule_delete(*, schedule: VideoSchedule, actor: Any) -> None:
+    audit_log(company=schedule.company, actor=actor, action="schedule.delete", target=schedule)
+    schedule.delete()
+
+
+@transaction.atomic
+def video_set_active(*, video: Video, actor: Any) -> Playback:
+    """Play this video (manual mode) unless a date rule, window or rotation says otherwise."""
+    return playback_update(
+        content=video.content, actor=actor, mode=Playback.Mode.MANUAL, active_video_id=video.pk
+    )
