@@ -337,6 +337,8 @@ PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
 # Videos: largest single file, and how long an unfinished resumable upload is kept.
 VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024**3)
 UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)
+# Size of each part the portal sends in a resumable upload.
+VIDEO_UPLOAD_CHUNK_BYTES = env.positive_int("VIDEO_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).
 STORAGE_CLEANUP_GRACE_SECONDS = env.positive_int("STORAGE_CLEANUP_GRACE_SECONDS", default=3600)
 # Django spools uploads above this size to a temporary file in chunks, never into memory.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("projects.urls")),
     path("", include("arcontent.urls")),
+    path("", include("videos.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"

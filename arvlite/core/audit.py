@@ -30,7 +30,8 @@ def audit_log(
     """
     from arvlite.core.models import AuditEntry
 
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    # An API key is authenticated but is not a user: such changes are recorded without one.
+    user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
     entry = AuditEntry.objects.create(
         company=company,
         actor=user,

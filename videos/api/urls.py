@@ -1,6 +1,6 @@
 from django.urls import path
 
-from videos.api import views
+from videos.api import uploads, views
 
 C = "companies/<slug:company_slug>/ar-content/<uuid:unique_id>"
 videos = views.VideoViewSet
@@ -25,6 +25,10 @@ urlpatterns = [
         f"{C}/videos/<int:video_id>/schedules/<int:pk>/",
         schedules.as_view({"patch": "partial_update", "delete": "destroy"}),
         name="video-schedule-detail",
+    ),
+    path(f"{C}/uploads/", uploads.VideoUploadListView.as_view(), name="video-upload-list"),
+    path(
+        f"{C}/uploads/<uuid:upload_id>/", uploads.VideoUploadDetailView.as_view(), name="video-upload-detail"
     ),
     path(f"{C}/rotation/", views.RotationView.as_view(), name="content-rotation"),
     path(f"{C}/calendar/", views.CalendarView.as_view(), name="content-calendar"),

@@ -7,7 +7,7 @@ from typing import Any
 from arcontent.tests.factories import make_content
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
-from arvlite.core.tests.matrix import Expect
+from arvlite.core.tests.matrix import Expect, Page
 from companies.models import Company
 
 W = Role.EDITOR
@@ -42,7 +42,20 @@ def schedule(company: Company) -> dict[str, Any]:
         return {"unique_id": item.unique_id, "video_id": clip.pk, "pk": window.pk}
 
 
+def upload(company: Company) -> dict[str, Any]:
+    from videos.uploads import upload_start
+
+    with company_scope(company):
+        item = make_content(company)
+        session = upload_start(content=item, actor=None, length=1024, filename="clip.mp4", title="")
+        return {"unique_id": item.unique_id, "upload_id": session.upload_id}
+
+
 API_ROUTES = {
+    # tus: JSON bodies without Tus-Resumable answer 412, past the roles (HEAD and OPTIONS
+    # are covered in test_uploads.py).
+    "video-upload-list": Expect({"POST": W}, kwargs=content),
+    "video-upload-detail": Expect({"PATCH": W, "DELETE": W}, kwargs=upload),
     # JSON bodies reach the multipart upload and answer 400/415: past the roles.
     "video-list": Expect({"GET": Role.VIEWER, "POST": W}, kwargs=content),
     "video-reorder": Expect({"POST": W}, kwargs=content),
@@ -61,4 +74,14 @@ API_ROUTES = {
         {"GET": Role.VIEWER, "PUT": W}, kwargs=content, payloads={"PUT": lambda company: {"mode": "cyclic"}}
     ),
     "content-calendar": Expect({"GET": Role.VIEWER}, kwargs=content),
+}
+
+PORTAL_PAGES = {
+    "video-list-page": Page(Role.VIEWER, kwargs=content),
+    "video-table-partial": Page(Role.VIEWER, kwargs=content),
+    "playback-page": Page(Role.VIEWER, kwargs=content),
+    "video-upload-page": Page(W, kwargs=content, post=lambda company: {}),
+    "video-action-page": Page(
+        W, kwargs=lambda company: {**video(company), "action": "disable"}, post=lambda company: {}
+    ),
 }

@@ -1,0 +1,122 @@
+"""Portal pages for videos and playback (the browser test covers the upload script)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.test.testcases import TestCase
+
+from arcontent.models import ARContent
+from arcontent.tests.factories import make_content
+from arvlite.core.tenancy import company_scope
+from companies.models import Company, User
+from videos.models import Playback, Video
+from videos.tests.factories import clip_bytes, make_video
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(company: Company) -> ARContent:
+    with company_scope(company):
+        return make_content(company)
+
+
+def page(company: Company, content: ARContent, rest: str = "videos/") -> str:
+    return f"/c/{company.slug}/content/{content.unique_id}/{rest}"
+
+
+def test_the_list_has_an_empty_state_and_the_upload_form(
+    client: Client, company: Company, content: ARContent, editor: User, viewer: User
+) -> None:
+    client.force_login(editor)
+    html = client.get(page(company, content)).content.decode()
+    assert "No videos yet" in html
+    assert 'data-endpoint="/api/v1/companies/' in html
+    client.force_login(viewer)
+    assert 'data-testid="video-upload"' not in client.get(page(company, content)).content.decode()
+
+
+def test_uploading_without_javascript_and_the_row_actions(
+    client: Client, company: Company, content: ARContent, editor: User
+) -> None:
+    client.force_login(editor)
+    upload = io.BytesIO(clip_bytes(width=160, height=120))
+    upload.name = "clip.mp4"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            page(company, content, "videos/upload/"), {"file": upload, "title": "Intro"}, follow=True
+        )
+    assert "Uploaded. The video is being processed." in response.content.decode()
+    video = Video.objects.with_scopes_disabled().get()
+    assert video.status == Video.Status.READY
+    client.post(page(company, content, f"videos/{video.pk}/set-active/"))
+    assert Playback.objects.with_scopes_disabled().get().active_video_id == video.pk
+    client.post(page(company, content, f"videos/{video.pk}/disable/"))
+    video.refresh_from_db()
+    assert video.enabled is False
+    refused = client.post(
+        page(company, content, "videos/upload/"), {"file": io.BytesIO(b"text")}, follow=True
+    )
+    assert "not an accepted type" in refused.content.decode()
+
+
+def test_the_table_polls_while_a_video_is_processed(
+    client: Client, company: Company, content: ARContent, viewer: User
+) -> None:
+    with company_scope(company):
+        make_video(content, ready=False, status=Video.Status.PROCESSING, progress=40)
+    client.force_login(viewer)
+    html = client.get(page(company, content, "videos/table/")).content.decode()
+    assert 'hx-trigger="every 2s"' in html
+    assert "40 %" in html
+
+
+def test_the_playback_page_saves_a_weekly_rotation_and_shows_the_calendar(
+    client: Client, company: Company, content: ARContent, editor: User
+) -> None:
+    with company_scope(company):
+        first, second = make_video(content, title="Odd"), make_video(content, title="Even")
+    client.force_login(editor)
+    url = page(company, content, "playback/")
+    saved = client.post(url, {"form": "playback", "mode": "manual", "rotation": "weekly_cycle",
+                              "rotation_sequence": [first.pk, second.pk]})  # fmt: skip
+    assert saved.status_code == 302
+    html = client.get(f"{url}?month=2026-12").content.decode()
+    assert html.count('data-source="rotation_rule"') == 31
+    assert "Odd" in html
+    assert "Even" in html
+
+
+def test_the_playback_page_explains_bad_input(
+    client: Client, company: Company, content: ARContent, editor: User
+) -> None:
+    with company_scope(company):
+        clip = make_video(content, title="Birthday")
+    client.force_login(editor)
+    url = page(company, content, "playback/")
+    fixed = client.post(url, {"form": "playback", "mode": "manual", "rotation": "fixed"})
+    assert fixed.status_code == 400
+    assert b"A fixed rotation needs its default video." in fixed.content
+    window = {
+        "form": "schedule",
+        "video": clip.pk,
+        "starts_at": "2026-12-01T10:00",
+        "ends_at": "2026-12-02T10:00",
+    }
+    assert client.post(url, window).status_code == 302
+    overlap = client.post(url, {**window, "starts_at": "2026-12-01T12:00"})
+    assert overlap.status_code == 400
+    assert b"overlaps Birthday" in overlap.content
+    rule = client.post(url, {"form": "date_rule", "video": clip.pk, "date": "2026-05-09", "yearly": "on"})
+    assert rule.status_code == 302
+    assert b"09.05" in client.get(url).content
+
+
+def test_another_company_cannot_see_the_videos(
+    client: Client, company: Company, content: ARContent, outsider: User
+) -> None:
+    client.force_login(outsider)
+    assert client.get(page(company, content)).status_code == 404

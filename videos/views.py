@@ -1,0 +1,231 @@
+"""Portal pages for videos: the list with uploads (resumable) and actions, and the
+playback page (mode, rotation, date rules, schedules, month calendar)."""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from arcontent.models import ARContent
+from arcontent.selectors import content_list
+from arvlite.core.portal import CompanyPortalMixin
+from arvlite.core.roles import Role, role_allows
+from videos import selectors, services
+from videos.forms import DateRuleForm, PlaybackForm, ScheduleForm
+from videos.models import DateRule, Video, VideoSchedule
+
+
+class ContentVideosMixin(CompanyPortalMixin):
+    read_role = Role.VIEWER
+    write_role = Role.EDITOR
+
+    def get_content(self) -> ARContent:
+        if not hasattr(self, "_content"):
+            self._content = get_object_or_404(
+                content_list(company=self.company), unique_id=self.kwargs["unique_id"]
+            )
+        return self._content
+
+    def back(self) -> HttpResponse:
+        return redirect(
+            self.page_name, company_slug=self.company.slug, unique_id=self.get_content().unique_id
+        )
+
+    page_name = "video-list-page"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(content=self.get_content(), can_edit=role_allows(self.membership.role, Role.EDITOR))
+        return context
+
+
+class VideoListView(ContentVideosMixin, TemplateView):
+    template_name = "videos/video_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        videos = list(selectors.video_list(content=self.get_content()))
+        playback = services.playback_for(self.get_content())
+        context.update(
+            videos=videos,
+            playback=playback,
+            busy=any(v.status in (Video.Status.UPLOADED, Video.Status.PROCESSING) for v in videos),
+            chunk_size=settings.VIDEO_UPLOAD_CHUNK_BYTES,
+        )
+        return context
+
+
+class VideoTablePartialView(VideoListView):
+    """The table alone, polled by htmx while a video is processed."""
+
+    template_name = "videos/partials/video_table.html"
+
+
+def _move(video: Video, actor: Any, step: int) -> None:
+    ids = list(
+        Video.objects.filter(content=video.content).order_by("order", "id").values_list("pk", flat=True)
+    )
+    index = ids.index(video.pk)
+    target = index + step
+    if 0 <= target < len(ids):
+        ids[index], ids[target] = ids[target], ids[index]
+        services.videos_reorder(content=video.content, actor=actor, video_ids=ids)
+
+
+VIDEO_ACTIONS = {
+    "set-active": lambda video, actor: services.video_set_active(video=video, actor=actor),
+    "enable": lambda video, actor: services.video_update(video=video, actor=actor, enabled=True),
+    "disable": lambda video, actor: services.video_update(video=video, actor=actor, enabled=False),
+    "reprocess": lambda video, actor: services.video_reprocess(video=video, actor=actor),
+    "delete": lambda video, actor: services.video_delete(video=video, actor=actor),
+    "up": lambda video, actor: _move(video, actor, -1),
+    "down": lambda video, actor: _move(video, actor, 1),
+}
+
+
+class VideoActionView(ContentVideosMixin, TemplateView):
+    http_method_names = ["post"]
+    read_role = write_role = Role.EDITOR
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        video = get_object_or_404(
+            Video.objects.filter(content=self.get_content()).select_related("content"), pk=kwargs["pk"]
+        )
+        try:
+            VIDEO_ACTIONS[kwargs["action"]](video, request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done."))
+        return self.back()
+
+
+class VideoUploadView(ContentVideosMixin, TemplateView):
+    """The form upload for browsers without JavaScript (the page itself uses tus)."""
+
+    http_method_names = ["post"]
+    read_role = write_role = Role.EDITOR
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a video file."))
+            return self.back()
+        try:
+            services.video_create(content=self.get_content(), actor=request.user, upload=upload,
+                                  filename=upload.name or "", title=request.POST.get("title", ""))  # fmt: skip
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Uploaded. The video is being processed."))
+        return self.back()
+
+
+class PlaybackView(ContentVideosMixin, TemplateView):
+    template_name = "videos/playback.html"
+    page_name = "playback-page"
+
+    def _month(self) -> tuple[int, int]:
+        raw = self.request.GET.get("month", "")
+        try:
+            year, month = (int(part) for part in raw.split("-"))
+            date(year, month, 1)
+        except ValueError:
+            today = timezone.now().astimezone(ZoneInfo(self.company.time_zone)).date()
+            return today.year, today.month
+        return year, month
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        content = self.get_content()
+        videos = Video.objects.filter(content=content).order_by("order", "id")
+        playback = services.playback_for(content)
+        year, month = self._month()
+        days = dict(selectors.month_calendar(content=content, year=year, month=month))
+        titles = dict(videos.values_list("id", "title"))
+        weeks = [
+            [(day, days.get(day), titles.get(days[day].video_id) if days.get(day) else None) if day.month == month else None
+             for day in week]
+            for week in calendar_module.Calendar().monthdatescalendar(year, month)
+        ]  # fmt: skip
+        previous = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
+        following = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+        context.update(
+            playback=playback,
+            playback_form=kwargs.get("playback_form")
+            or PlaybackForm(
+                videos=videos,
+                initial={
+                    "mode": playback.mode,
+                    "active_video": playback.active_video_id,
+                    "rotation": playback.rotation,
+                    "rotation_default_video": playback.rotation_default_video_id,
+                    "rotation_sequence": playback.rotation_sequence,
+                },
+            ),
+            date_rule_form=kwargs.get("date_rule_form") or DateRuleForm(videos=videos),
+            schedule_form=kwargs.get("schedule_form") or ScheduleForm(videos=videos),
+            date_rules=DateRule.objects.filter(playback=playback).select_related("video"),
+            schedules=VideoSchedule.objects.filter(content=content).select_related("video"),
+            weeks=weeks,
+            month_start=date(year, month, 1),
+            previous_month=f"{previous:%Y-%m}",
+            next_month=f"{following:%Y-%m}",
+        )
+        return context
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        content = self.get_content()
+        videos = Video.objects.filter(content=content).order_by("order", "id")
+        what = request.POST.get("form")
+        forms = {"playback": PlaybackForm, "date_rule": DateRuleForm, "schedule": ScheduleForm}
+        if what in ("delete_date_rule", "delete_schedule"):
+            model = DateRule if what == "delete_date_rule" else VideoSchedule
+            related = {"playback__content": content} if model is DateRule else {"content": content}
+            get_object_or_404(model.objects.filter(**related), pk=request.POST.get("pk")).delete()
+            messages.success(request, _("Removed."))
+            return self.back()
+        if what not in forms:
+            return self.back()
+        form = forms[what](request.POST, videos=videos)
+        if form.is_valid():
+            try:
+                self._save(what, form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(**{f"{what}_form": form}), status=400)
+
+    def _save(self, what: str, values: dict[str, Any]) -> None:
+        content, actor = self.get_content(), self.request.user
+        if what == "playback":
+            services.playback_update(
+                content=content, actor=actor, mode=values["mode"], rotation=values["rotation"],
+                active_video_id=values["active_video"].pk if values["active_video"] else None,
+                rotation_default_video_id=values["rotation_default_video"].pk if values["rotation_default_video"] else None,
+                rotation_sequence=[v.pk for v in values["rotation_sequence"]],
+            )  # fmt: skip
+        elif what == "date_rule":
+            day = values["date"]
+            services.date_rule_create(content=content, actor=actor, video_id=values["video"].pk, month=day.month,
+                                      day=day.day, year=None if values["yearly"] else day.year)  # fmt: skip
+        else:
+            services.schedule_save(content=content, actor=actor, video_id=values["video"].pk,
+                                   starts_at=values["starts_at"], ends_at=values["ends_at"], note=values["note"],
+                                   allow_overlap=values["allow_overlap"])  # fmt: skip
