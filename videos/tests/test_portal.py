@@ -120,3 +120,18 @@ def test_another_company_cannot_see_the_videos(
 ) -> None:
     client.force_login(outsider)
     assert client.get(page(company, content)).status_code == 404
+
+
+def test_operators_see_videos_and_rules_in_the_admin(
+    client: Client, company: Company, content: ARContent
+) -> None:
+    with company_scope(company):
+        video = make_video(content, title="Admin clip")
+    client.force_login(User.objects.create_superuser("ops@example.com", "pw-1234567890"))
+    assert "Admin clip" in client.get("/admin/videos/video/").content.decode()
+    for path in ("/admin/videos/videoschedule/", "/admin/videos/playback/", "/admin/videos/uploadsession/"):
+        assert client.get(path).status_code == 200, path
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post("/admin/videos/video/", {"action": "reprocess", "_selected_action": [video.pk]})
+    video.refresh_from_db()
+    assert video.status == Video.Status.READY
