@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from arvlite.core.tenancy import TenantManager
 
@@ -14,10 +15,10 @@ FILE_FK = {"on_delete": models.SET_NULL, "null": True, "blank": True, "related_n
 
 class Video(models.Model):
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        PROCESSING = "processing", _("Processing")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+        UPLOADED = "uploaded", pgettext_lazy("video status", "Uploaded")
+        PROCESSING = "processing", pgettext_lazy("video status", "Processing")
+        READY = "ready", pgettext_lazy("video status", "Ready")
+        FAILED = "failed", pgettext_lazy("video status", "Failed")
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="videos")
     content = models.ForeignKey("arcontent.ARContent", on_delete=models.CASCADE, related_name="videos")
