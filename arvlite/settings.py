@@ -27,7 +27,9 @@ if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
 
 # --- Core -------------------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=False)
+# Without DATABASE_URL this is the embedded SQLite run on a laptop, so DEBUG defaults on;
+# any real deployment names its database, and there DEBUG defaults off.
+DEBUG = env.bool("DEBUG", default=not env.str("DATABASE_URL", default=""))
 
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)

@@ -152,3 +152,13 @@ def test_production_hashes_passwords_with_argon2() -> None:
     result = run_manage("shell", "-v", "0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2"]
+
+
+def test_debug_defaults_on_only_for_the_embedded_database() -> None:
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    embedded = run_manage("shell", "-v", "0", "-c", code, env={})
+    assert embedded.returncode == 0, embedded.stderr
+    assert embedded.stdout.strip() == "True"
+    deployed = run_manage("shell", "-v", "0", "-c", code, env={"DATABASE_URL": "postgres://postgres@127.0.0.1/x"})
+    assert deployed.returncode != 0
+    assert "SECRET_KEY must be set" in deployed.stderr  # DEBUG is off there, so the key is required
