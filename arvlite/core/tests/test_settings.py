@@ -159,6 +159,8 @@ def test_debug_defaults_on_only_for_the_embedded_database() -> None:
     embedded = run_manage("shell", "-v", "0", "-c", code, env={})
     assert embedded.returncode == 0, embedded.stderr
     assert embedded.stdout.strip() == "True"
-    deployed = run_manage("shell", "-v", "0", "-c", code, env={"DATABASE_URL": "postgres://postgres@127.0.0.1/x"})
+    deployed = run_manage(
+        "shell", "-v", "0", "-c", code, env={"DATABASE_URL": "postgres://postgres@127.0.0.1/x"}
+    )
     assert deployed.returncode != 0
     assert "SECRET_KEY must be set" in deployed.stderr  # DEBUG is off there, so the key is required
