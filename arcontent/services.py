@@ -15,6 +15,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,6 +61,22 @@ def normalize_phone(value: str) -> str:
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError({"customer_phone": [_("Enter a valid phone number, e.g. +7 912 345-67-89.")]})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_photo_size(photo: IO[bytes]) -> None:
+    """Refuse a photo over PHOTO_MAX_BYTES before reading it into memory."""
+    photo.seek(0, 2)
+    size = photo.tell()
+    photo.seek(0)
+    if size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(
+            {
+                "photo": [
+                    _("The photo is larger than %(limit)s.")
+                    % {"limit": filesizeformat(settings.PHOTO_MAX_BYTES)}
+                ]
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,7 @@ def content_create(
     original, the content gets the next order number, and the pipeline runs after commit."""
     _check_project(data.project, company)
     phone = normalize_phone(data.customer_phone)
+    check_photo_size(photo)
     photo.seek(0)
     try:
         load_photo(photo.read(), max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
@@ -309,6 +327,12 @@ def content_expire_due(*, now: datetime | None = None) -> int:
 def content_override(*, content: ARContent, actor: Any, what: str) -> ARContent:
     """An editor accepts a similar-marker warning (``what="similar"``) or a poor
     trackability score (``what="quality"``) so the content can be published."""
+    from django.core.exceptions import PermissionDenied
+
+    from companies.models import User
+
+    if not isinstance(actor, User):
+        raise PermissionDenied(_("Only a signed-in editor can accept this; API keys cannot."))
     content = _locked(content)
     field = {"similar": "similar_override_by", "quality": "quality_override_by"}.get(what)
     if field is None:
@@ -398,7 +422,14 @@ def content_delete(*, content: ARContent, actor: Any) -> None:
     content = _locked(content)
     if content.status == Status.ACTIVE:
         raise ValidationError(_("Pause or archive published content before deleting it."))
+    video_files = [
+        pk
+        for video in content.videos.all()
+        for pk in (video.original_id, video.rendition_1080_id, video.rendition_720_id, video.poster_id,
+                   video.thumbnail_small_id, video.thumbnail_medium_id, video.thumbnail_large_id)
+    ]  # fmt: skip
     files = [
+        *video_files,
         content.photo_id, content.marker_id, content.enhanced_marker_id, content.thumbnail_small_id,
         content.thumbnail_medium_id, content.thumbnail_large_id, content.web_target_id,
     ]  # fmt: skip

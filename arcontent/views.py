@@ -25,6 +25,10 @@ from projects.models import Project
 PAGE_SIZE = 24
 
 
+def _is_number(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
 def _errors_into(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -51,7 +55,7 @@ class ContentListView(ContentPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET
         contents = content_list(company=self.company, search=query.get("q") or None)
-        if query.get("project", "").isdigit():
+        if _is_number(query.get("project", "")):
             contents = contents.filter(project_id=int(query["project"]))
         if query.get("status") in ARContent.Status.values:
             contents = contents.filter(status=query["status"])
@@ -81,7 +85,7 @@ class ContentCreateView(ContentPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         initial = {"term_years": self.company.default_term_years}
-        if self.request.GET.get("project", "").isdigit():
+        if _is_number(self.request.GET.get("project", "")):
             initial["project"] = int(self.request.GET["project"])
         context.setdefault("form", ContentForm(company=self.company, initial=initial))
         return context

@@ -211,7 +211,8 @@ def template_delete(*, template: ProjectTemplate, actor: User | None) -> None:
 
 
 def _user_or_none(actor: Any) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
+    # An API key acts for the company but is not a user: its changes have no creator.
+    return actor if isinstance(actor, User) else None
 
 
 def _refuse_unknown(fields: dict[str, Any], allowed: frozenset[str]) -> None:

@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,9 +116,16 @@ def upload_start(*, content: ARContent, actor: Any, length: int, filename: str, 
         raise ValidationError(_("Archived content is read-only."))
     if length <= 0:
         raise ValidationError({"length": [_("An upload needs at least one byte.")]})
+    # Bytes promised to open uploads count as used: parts are not file rows yet.
+    pending = (
+        UploadSession.objects.with_scopes_disabled()
+        .filter(company=content.company, completed_at__isnull=True, expires_at__gt=timezone.now())
+        .aggregate(total=Sum("length"))["total"]
+        or 0
+    )
     try:
         check_video_size(length)
-        quota_check(company=content.company, incoming_bytes=length)
+        quota_check(company=content.company, incoming_bytes=length + pending)
     except StorageQuotaExceededError:
         raise
     except ValidationError as error:

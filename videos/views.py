@@ -143,6 +143,8 @@ class PlaybackView(ContentVideosMixin, TemplateView):
         try:
             year, month = (int(part) for part in raw.split("-"))
             date(year, month, 1)
+            if not 1900 <= year <= 2200:  # the page links the months around it
+                raise ValueError(raw)
         except ValueError:
             today = timezone.now().astimezone(ZoneInfo(self.company.time_zone)).date()
             return today.year, today.month
@@ -195,7 +197,10 @@ class PlaybackView(ContentVideosMixin, TemplateView):
         if what in ("delete_date_rule", "delete_schedule"):
             model = DateRule if what == "delete_date_rule" else VideoSchedule
             related = {"playback__content": content} if model is DateRule else {"content": content}
-            get_object_or_404(model.objects.filter(**related), pk=request.POST.get("pk")).delete()
+            pk = request.POST.get("pk", "")
+            if not (pk.isascii() and pk.isdigit()):
+                return self.back()
+            get_object_or_404(model.objects.filter(**related), pk=int(pk)).delete()
             messages.success(request, _("Removed."))
             return self.back()
         if what not in forms:

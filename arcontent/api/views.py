@@ -31,7 +31,7 @@ from arcontent.imaging.analysis import analyze
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
-from arvlite.core.api.views import CompanyScopedMixin
+from arvlite.core.api.views import CompanyScopedMixin, content_length
 from arvlite.core.roles import Role
 from projects.models import Project
 
@@ -228,6 +228,8 @@ class PhotoAnalysisView(APIView):
         responses={200: dict},
     )
     def post(self, request: Request) -> Response:
+        if content_length(request) > settings.PHOTO_MAX_BYTES + 64 * 1024:  # + room for the form fields
+            raise exceptions.ValidationError({"photo": ["The photo is larger than the limit."]})
         data = PhotoAnalysisSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["photo"]

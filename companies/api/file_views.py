@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arvlite.core.api.views import CompanyScopedMixin
+from arvlite.core.api.views import CompanyScopedMixin, content_length
 from arvlite.core.roles import Role
 from arvlite.core.storage.access import file_url
 from companies import files
@@ -98,7 +98,7 @@ class StoredFileViewSet(
 
     def create(self, request: Request, company_slug: str) -> Response:
         # Refuse from the announced length, before the body is read.
-        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+        announced = content_length(request)
         self._check_quota(announced)
         data = StoredFileUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from arvlite.core.api.permissions import HasCompanyRole, IsSignedInPerson
 from arvlite.core.api.views import CompanyScopedMixin
 from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
@@ -178,6 +179,8 @@ class ApiKeyViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.GenericV
     serializer_class = ApiKeySerializer
     read_role = Role.MANAGER
     write_role = Role.MANAGER
+    # People manage keys; a key may not mint or revoke keys.
+    permission_classes = [IsSignedInPerson, HasCompanyRole]
 
     def get_queryset(self) -> QuerySet[CompanyApiKey]:
         if getattr(self, "swagger_fake_view", False):

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
-from arvlite.core.api.views import CompanyScopedMixin
+from arvlite.core.api.views import CompanyScopedMixin, content_length
 from arvlite.core.roles import Role
 from companies.api.file_views import QuotaExceeded
 from companies.files import StorageQuotaExceededError, quota_check
@@ -36,7 +36,7 @@ from videos.api.serializers import (
 )
 from videos.models import Video, VideoSchedule
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 class ContentChildMixin(CompanyScopedMixin):
@@ -77,7 +77,7 @@ class VideoViewSet(
         return selectors.video_list(content=self.get_content())
 
     def create(self, request: Request, **kwargs: Any) -> Response:
-        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+        announced = content_length(request)
         try:
             services.check_video_size(announced)
             quota_check(company=self.company, incoming_bytes=announced)
@@ -160,6 +160,10 @@ class ScheduleViewSet(ContentChildMixin, mixins.ListModelMixin, viewsets.Generic
 
     def partial_update(self, request: Request, **kwargs: Any) -> Response:
         schedule = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Send the fields to change as an object."]}
+            )
         data = ScheduleInputSerializer(data={
             "starts_at": schedule.starts_at, "ends_at": schedule.ends_at, "note": schedule.note, **request.data,
         })  # fmt: skip
@@ -210,7 +214,7 @@ class CalendarView(ContentChildMixin, APIView):
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         match = MONTH.match(request.query_params.get("month", ""))
-        if match is None or not 1 <= int(match.group(2)) <= 12:
+        if match is None or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2200:
             raise exceptions.ValidationError({"month": ["Give the month as YYYY-MM, e.g. 2026-12."]})
         content = self.get_content()
         days = selectors.month_calendar(content=content, year=int(match.group(1)), month=int(match.group(2)))

@@ -36,4 +36,4 @@ def build_key(*, company_id: int, kind: str, original_name: str, extension: str)
 def company_id_of(key: str) -> int | None:
     """The company id a key starts with, or None for anything that is not one of our keys."""
     head, _, _ = key.partition("/")
-    return int(head) if head.isdigit() else None
+    return int(head) if head.isascii() and head.isdigit() else None

@@ -17,7 +17,7 @@ from arvlite.core.tenancy import scopes_disabled
 
 def _allowed(request: HttpRequest, key: str) -> bool:
     expires, given = request.GET.get("expires", ""), request.GET.get("signature", "")
-    if expires.isdigit() and given:
+    if expires.isascii() and expires.isdigit() and given:
         return int(expires) >= time.time() and signature_is_valid(key, int(expires), given)
     user = request.user
     if not user.is_authenticated:
