@@ -115,6 +115,18 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
+def _why_not_usable(invitation: Invitation | None, nonce: object) -> str | None:
+    if invitation is None or invitation.nonce != nonce or invitation.revoked_at:
+        return _("This invitation link is no longer valid. Ask for a new invitation.")
+    if invitation.accepted_at:
+        return _("This invitation has already been used.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask for a new invitation.")
+    if not invitation.company.is_active:
+        return _("This company is no longer active.")
+    return None
+
+
 def invitation_from_token(token: str) -> Invitation:
     """The open invitation a link's token names, or ValidationError saying what is wrong."""
     try:
@@ -123,14 +135,10 @@ def invitation_from_token(token: str) -> Invitation:
         raise ValidationError(_("This invitation link is not valid.")) from None
     with scopes_disabled():  # the token itself is the proof of access, across companies
         invitation = Invitation.objects.select_related("company").filter(pk=data.get("i")).first()
-    if invitation is None or invitation.nonce != data.get("n") or invitation.revoked_at:
-        raise ValidationError(_("This invitation link is no longer valid. Ask for a new invitation."))
-    if invitation.accepted_at:
-        raise ValidationError(_("This invitation has already been used."))
-    if invitation.expires_at <= timezone.now():
-        raise ValidationError(_("This invitation has expired. Ask for a new invitation."))
-    if not invitation.company.is_active:
-        raise ValidationError(_("This company is no longer active."))
+    problem = _why_not_usable(invitation, data.get("n"))
+    if problem:
+        raise ValidationError(problem)
+    assert invitation is not None
     return invitation
 
 
@@ -138,11 +146,13 @@ def invitation_from_token(token: str) -> Invitation:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """Join the company named by the invitation link. The signed-in user's e-mail must be
     the invited address. Audited; the link cannot be used again."""
-    invitation = invitation_from_token(token)
+    checked = invitation_from_token(token)
     with scopes_disabled():
-        invitation = Invitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise ValidationError(_("This invitation has already been used."))
+        invitation = Invitation.objects.select_for_update().select_related("company").get(pk=checked.pk)
+    # Checked again under the lock: a revoke or resend may have committed meanwhile.
+    problem = _why_not_usable(invitation, checked.nonce)
+    if problem:
+        raise ValidationError(problem)
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")

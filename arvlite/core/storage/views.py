@@ -24,7 +24,9 @@ def _allowed(request: HttpRequest, key: str) -> bool:
         return False
     from companies.models import Membership
 
-    return Membership.objects.filter(user=user, company_id=company_id_of(key)).exists()
+    return Membership.objects.filter(
+        user=user, company_id=company_id_of(key), company__status="active"
+    ).exists()  # a deactivated company's files are out of reach, like its pages
 
 
 @require_safe

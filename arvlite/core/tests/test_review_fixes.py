@@ -137,3 +137,30 @@ def test_bad_months_and_ids_are_not_500(
         )
     listed = api.patch(f"{base}videos/{clip.pk}/schedules/{window.pk}/", [1, 2], format="json")
     assert listed.status_code == 400
+
+
+def test_an_invitation_revoked_after_the_link_was_checked_is_refused(company: Company, owner: User) -> None:
+    from django.core.exceptions import ValidationError
+
+    from companies import invitations
+    from companies.tests.factories import InvitationFactory, UserFactory
+
+    invitation = InvitationFactory(company=company, email="late@example.com")
+    token = invitations.invitation_token(invitation)
+    checked = invitations.invitation_from_token(token)
+    invitations.invitation_revoke(invitation=checked, actor=owner)
+    with pytest.raises(ValidationError, match="no longer valid"):
+        invitations.invitation_accept(token=token, user=UserFactory(email="late@example.com"))
+
+
+def test_members_of_a_deactivated_company_cannot_fetch_its_files(
+    client: Client, company: Company, owner: User
+) -> None:
+    from companies.tests.media import stored_png
+
+    stored = stored_png(company)
+    client.force_login(owner)
+    assert client.get(f"/files/{stored.key}").status_code == 200
+    company.status = Company.Status.DEACTIVATED
+    company.save()
+    assert client.get(f"/files/{stored.key}").status_code == 404
