@@ -1,19 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from arcontent import views
+from arvlite.core.urls import register_choice_converter
 
-
-class ActionConverter:
-    regex = "|".join(views.ACTIONS)
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ActionConverter, "content_action")
+register_choice_converter("content_action", views.ACTIONS)
 
 C = "c/<slug:company_slug>/content"
 

@@ -18,6 +18,7 @@ from arcontent import services
 from arcontent.forms import ContentEditForm, ContentForm
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
+from arvlite.core.forms import add_validation_errors
 from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from projects.models import Project
@@ -27,14 +28,6 @@ PAGE_SIZE = 24
 
 def _is_number(value: str) -> bool:
     return value.isascii() and value.isdigit()
-
-
-def _errors_into(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ContentPageMixin(CompanyPortalMixin):
@@ -104,7 +97,7 @@ class ContentCreateView(ContentPageMixin, TemplateView):
                     photo_name=values["photo"].name or "",
                 )
             except ValidationError as error:
-                _errors_into(form, error)
+                add_validation_errors(form, error)
         wants_json = request.headers.get("X-Requested-With") == "XMLHttpRequest"
         if content is not None:
             url = reverse(
@@ -170,7 +163,7 @@ class ContentEditView(ContentPageMixin, TemplateView):
             try:
                 services.content_update(content=content, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_into(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(

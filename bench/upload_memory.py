@@ -134,18 +134,10 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     seaweed = None
     if options.backend == "s3":
-        from arvlite.core.testing.seaweed import ACCESS_KEY, SECRET_KEY, start_seaweedfs
+        from arvlite.core.testing.seaweed import s3_environment, start_seaweedfs
 
         seaweed = start_seaweedfs(workdir / "s3", port_offset=900)
-        env.update(
-            STORAGE_BACKEND="s3",
-            AWS_STORAGE_BUCKET_NAME=seaweed.bucket,
-            AWS_S3_ENDPOINT_URL=seaweed.endpoint,
-            AWS_ACCESS_KEY_ID=ACCESS_KEY,
-            AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-            AWS_S3_REGION_NAME="us-east-1",
-            AWS_S3_ADDRESSING_STYLE="path",
-        )
+        env.update(s3_environment(seaweed))
     server = None
     try:
         manage(env, "migrate", "-v0")

@@ -1,19 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from arvlite.core.urls import register_choice_converter
 from videos import views
 
-
-class VideoActionConverter:
-    regex = "|".join(views.VIDEO_ACTIONS)
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(VideoActionConverter, "video_action")
+register_choice_converter("video_action", views.VIDEO_ACTIONS)
 
 C = "c/<slug:company_slug>/content/<uuid:unique_id>"
 

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
+from arvlite.core.forms import add_validation_errors
 from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from videos import selectors, services
@@ -210,8 +211,7 @@ class PlaybackView(ContentVideosMixin, TemplateView):
             try:
                 self._save(what, form.cleaned_data)
             except ValidationError as error:
-                for field, errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return self.back()

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from arvlite.core.forms import add_validation_errors
 from companies import accounts, invitations, selectors
 from companies.forms import SignupForm
 from companies.models import User
@@ -32,14 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("company-create-page")
 
 
-def _add_form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -49,7 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             user = accounts.user_register(**form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             login(request, user, backend=LOGIN_BACKEND)
             next_url = request.POST.get("next", "")
@@ -90,7 +83,7 @@ def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
                     full_name=form.cleaned_data["full_name"],
                 )
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 login(request, user, backend=LOGIN_BACKEND)
         if request.user.is_authenticated:

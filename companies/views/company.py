@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
+from arvlite.core.forms import add_validation_errors
 from arvlite.core.models import AuditEntry
 from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from companies import selectors, services
 from companies.forms import CompanyCreateForm, CompanySettingsForm
 from companies.models import Company
-from companies.views.accounts import _add_form_errors
 from companies.views.base import CompanyActionView
 from projects.selectors import project_list
 
@@ -49,7 +49,7 @@ def company_create_page(request: HttpRequest) -> HttpResponse:
         try:
             company = services.company_create(owner=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your company is ready. Invite your team from the Members page."))
             return redirect("company-dashboard", company_slug=company.slug)
@@ -80,7 +80,7 @@ class CompanySettingsView(CompanyPortalMixin, TemplateView):
             try:
                 services.company_update(company=self.company, actor=request.user, **changed)
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("company-settings-page", company_slug=self.company.slug)

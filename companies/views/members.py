@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from arvlite.core.forms import add_validation_errors
 from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from companies import api_keys, invitations, selectors, services
 from companies.forms import ApiKeyForm, InviteForm, RoleForm
 from companies.models import CompanyApiKey, Invitation
-from companies.views.accounts import _add_form_errors
 from companies.views.base import CompanyActionView
 
 
@@ -129,7 +129,7 @@ class ApiKeysView(CompanyPortalMixin, TemplateView):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 form = ApiKeyForm()
         status = 200 if issued or not form.errors else 400

@@ -107,3 +107,16 @@ def s3_storage_options(server: SeaweedServer, *, location: str = "") -> dict[str
             "transfer_config": bounded_transfer_config(max_concurrency=2),
         },
     }
+
+
+def s3_environment(server: SeaweedServer) -> dict[str, str]:
+    """The environment variables that point a separate ARVlite process at this server."""
+    return {
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": server.bucket,
+        "AWS_S3_ENDPOINT_URL": server.endpoint,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+    }
