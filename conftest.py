@@ -35,12 +35,17 @@ def _delete_what_this_run_left() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    """Each test starts with empty throttle buckets (they live in Redis across tests)."""
+def _fresh_redis() -> Iterator[None]:
+    """Each test starts with nothing of this run in Redis: no throttle buckets, cached
+    viewer snapshots, buffered views or cursors of an earlier test (the keys outlive tests)."""
+    from arvlite.core import redis as shared_redis
+
     url = settings.REDIS_URL  # read now: a test may point the setting elsewhere
+    shared_redis.reset_breaker()
     yield
+    shared_redis.reset_breaker()
     client = redis.Redis.from_url(url)
-    for key in client.scan_iter(f"{settings.TEST_RUN_PREFIX}:*throttle*", count=1000):
+    for key in client.scan_iter(f"{settings.TEST_RUN_PREFIX}:*", count=1000):
         client.delete(key)
     client.close()
 

@@ -84,6 +84,14 @@ class ARContent(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
+    # demo_1 … demo_5 of the viewer API point at the content holding that slot (seed_demo).
+    demo_slot = models.PositiveSmallIntegerField(
+        _("demo slot"),
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
 
     # Files (StoredFile rows; deleting the content deletes them, see services).
     photo = models.ForeignKey("companies.StoredFile", verbose_name=_("original photo"), **FILE_FK)
@@ -181,3 +189,113 @@ class MarkerFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"fingerprint of {self.content_id}"
+
+
+class ViewSession(models.Model):
+    """One scan of a print: written in batches from the Redis buffer (arcontent/viewer/flush),
+    completed by the session events the app or web page reports. No raw IP is kept: the
+    visitor is a salted hash that changes every day."""
+
+    class Source(models.TextChoices):
+        APP = "app", _("App")
+        WEB = "web", _("Web viewer")
+        OTHER = "other", _("Other")
+
+    class Device(models.TextChoices):
+        MOBILE = "mobile", _("Phone")
+        TABLET = "tablet", _("Tablet")
+        DESKTOP = "desktop", _("Computer")
+        BOT = "bot", _("Bot")
+        OTHER = "other", _("Other")
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ARContent, on_delete=models.CASCADE, related_name="view_sessions")
+    started_at = models.DateTimeField(_("started"))
+    session_id = models.UUIDField(_("client session"), null=True, blank=True)
+    counted_view = models.BooleanField(
+        default=True, help_text=_("False when only session events arrived (no manifest request seen).")
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.OTHER)
+    visitor_hash = models.CharField(max_length=32, blank=True)
+    device_type = models.CharField(max_length=10, choices=Device.choices, default=Device.OTHER)
+    os = models.CharField(max_length=40, blank=True)
+    browser = models.CharField(_("browser or app"), max_length=60, blank=True)
+    device_model = models.CharField(max_length=80, blank=True)
+    app_version = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    copy = models.CharField(_("printed copy"), max_length=40, blank=True)
+    video_id = models.BigIntegerField(null=True, blank=True)
+    video_played = models.BooleanField(default=False)
+    duration_seconds = models.PositiveIntegerField(_("watched, s"), default=0)
+    tracking_quality = models.CharField(max_length=20, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("view session")
+        verbose_name_plural = _("view sessions")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "session_id"],
+                condition=models.Q(session_id__isnull=False),
+                name="view_session_client_id_per_content",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["company", "started_at"]),
+            models.Index(fields=["content", "started_at"]),
+            models.Index(fields=["content", "visitor_hash", "started_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"view of {self.content_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DailyViewStat(models.Model):
+    """A roll-up of view sessions: one row per content, local day (the company's time zone),
+    device type, OS and browser. Visitor hashes change daily, so unique visitors add up
+    across days."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ARContent, on_delete=models.CASCADE, related_name="daily_stats")
+    day = models.DateField()
+    device_type = models.CharField(max_length=10, blank=True)
+    os = models.CharField(max_length=40, blank=True)
+    browser = models.CharField(max_length=60, blank=True)
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    plays = models.PositiveIntegerField(default=0)
+    watch_seconds = models.PositiveBigIntegerField(default=0)
+    watched_sessions = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("daily view statistics")
+        verbose_name_plural = _("daily view statistics")
+        ordering = ["-day", "content_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "day", "device_type", "os", "browser"], name="daily_view_stat_key"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "day"]), models.Index(fields=["project", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_id} {self.day}: {self.views}"
+
+
+class ViewFlushBatch(models.Model):
+    """Batches of buffered viewer events already written, so a flush repeated after a crash
+    between the database commit and the Redis clean-up does not count twice."""
+
+    batch_id = models.CharField(max_length=64, unique=True)
+    events = models.PositiveIntegerField()
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} ({self.events})"

@@ -139,6 +139,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Direct Redis use (viewer hot path): seconds before a call gives up, and how long Redis is
+# then skipped (answers come from the database meanwhile).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 
 # --- Users and authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "companies.User"
@@ -301,6 +305,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-content": {"task": "arcontent.expire_content", "schedule": crontab(minute="*/10")},
     "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/5")},
+    "flush-viewer-events": {"task": "arcontent.flush_views", "schedule": 15.0, "options": {"expires": 14}},
     "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cleanup-storage": {
@@ -383,6 +388,29 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Viewer (public API for the AR apps, /view pages) -------------------------------------
+# How long a content's cached snapshot lives (changes drop it at once; this bounds a miss).
+VIEWER_CACHE_SECONDS = env.positive_int("VIEWER_CACHE_SECONDS", default=300)
+VIEWER_NOT_FOUND_CACHE_SECONDS = env.positive_int("VIEWER_NOT_FOUND_CACHE_SECONDS", default=30)
+# Lifetime of the file links in manifests (apps may keep a manifest for a while).
+VIEWER_URL_LIFETIME_SECONDS = env.positive_int("VIEWER_URL_LIFETIME_SECONDS", default=6 * 3600)
+# Cache-Control max-age of viewer answers.
+VIEWER_MAX_AGE = env.positive_int("VIEWER_MAX_AGE", default=10)
+# Viewer requests per client IP and minute.
+VIEWER_THROTTLE_PER_MINUTE = env.positive_int("VIEWER_THROTTLE_PER_MINUTE", default=300)
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; empty: none.
+VIEWER_TRUSTED_PROXIES = env.list("VIEWER_TRUSTED_PROXIES", default=[])
+# A GeoIP2/GeoLite2 country database (.mmdb) for the coarse country of a scan; empty: none.
+GEOIP_COUNTRY_DB = env.str("GEOIP_COUNTRY_DB", default="")
+# The native viewer apps: store links on /view pages, App Links and Universal Links.
+VIEWER_APP_SCHEME = env.str("VIEWER_APP_SCHEME", default="arv")
+VIEWER_APP_STORE_URL = env.str("VIEWER_APP_STORE_URL", default="")
+VIEWER_PLAY_STORE_URL = env.str("VIEWER_PLAY_STORE_URL", default="")
+ANDROID_APP_PACKAGE = env.str("ANDROID_APP_PACKAGE", default="")
+ANDROID_APP_SHA256_FINGERPRINTS = env.list("ANDROID_APP_SHA256_FINGERPRINTS", default=[])
+# Team id and bundle id, e.g. ABCDE12345.ru.arvlite.viewer (several: comma-separated).
+IOS_APP_IDS = env.list("IOS_APP_IDS", default=[])
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,1 @@
+"""The viewer side: public viewer API and its hot path, the /view page, scan analytics."""

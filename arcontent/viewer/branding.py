@@ -1,0 +1,29 @@
+"""Company logos are public: the /view page and the manifest's `company.logo_url` show them."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_http_methods
+
+from arvlite.core.tenancy import scopes_disabled
+from companies.models import Company
+
+
+@require_http_methods(["GET", "HEAD"])
+def company_logo(request: HttpRequest, company_id: int) -> FileResponse:
+    with scopes_disabled():
+        company = Company.objects.filter(pk=company_id, status=Company.Status.ACTIVE).first()
+    if company is None or not company.logo:
+        raise Http404
+    try:
+        handle = company.logo.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(company.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    # The link carries the file name (?v=…), so a new logo is a new URL: cache for long.
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
