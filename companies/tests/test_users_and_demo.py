@@ -60,8 +60,8 @@ def test_changing_a_role_is_audited(company: Company, owner: User, viewer: User)
 
 def test_seed_demo_is_safe_to_run_twice_and_prints_working_passwords() -> None:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", "--password", "demo-password-42", stdout=out)
+    call_command("seed_demo", "--no-content", stdout=out)
+    call_command("seed_demo", "--no-content", "--password", "demo-password-42", stdout=out)
     assert Company.objects.filter(slug=DEMO_COMPANY_SLUG).count() == 1
     company = Company.objects.get(slug=DEMO_COMPANY_SLUG)
     assert company.memberships.count() == 2

@@ -12,8 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from arcontent.demo import ensure_demo_content
+from arcontent.models import ARContent
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from companies.services import company_create, membership_set
 
@@ -35,9 +37,35 @@ class Command(BaseCommand):
             "--password",
             help="Use this password for every demo user instead of fresh random ones.",
         )
+        parser.add_argument(
+            "--no-content",
+            action="store_true",
+            help="Skip the demo AR content (demo_1 … demo_5 of the viewer API).",
+        )
+
+    def handle(
+        self, *args: Any, password: str | None = None, no_content: bool = False, **options: Any
+    ) -> None:
+        company, owner, credentials = self._seed_people(password)
+        if not no_content:
+            # Outside the people's transaction: each content's pipeline starts on its own commit
+            # (in process in the embedded run), so the demos can be published right away.
+            with company_scope(company):
+                contents = ensure_demo_content(company=company, actor=owner)
+            published = [c for c in contents if c.status == ARContent.Status.ACTIVE]
+            self.stdout.write(
+                f"Demo content: {len(published)} of {len(contents)} published "
+                f"(viewer ids demo_1 … demo_{len(contents)}; e.g. /view/demo_1)"
+            )
+            if len(published) < len(contents):
+                self.stdout.write("  Run seed_demo again once the workers have processed the rest.")
+        self.stdout.write(self.style.SUCCESS(f"Demo company: {company.name} (/c/{company.slug}/)"))
+        for (email, _, role, is_operator), secret in zip(DEMO_USERS, credentials, strict=True):
+            what = "operator, /admin/" if is_operator else f"{role} of {company.slug}"
+            self.stdout.write(f"  {email:<34} password: {secret:<16} ({what})")
 
     @transaction.atomic
-    def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
+    def _seed_people(self, password: str | None) -> tuple[Company, User, list[str]]:
         with scopes_disabled():  # seeding crosses no tenant, but runs outside any request
             credentials = [
                 self._ensure_user(email, name, is_operator, password)
@@ -52,11 +80,7 @@ class Command(BaseCommand):
                     membership_set(
                         company=company, user=User.objects.get(email=email), role=role, actor=owner
                     )
-
-        self.stdout.write(self.style.SUCCESS(f"Demo company: {company.name} (/c/{company.slug}/)"))
-        for (email, _, role, is_operator), secret in zip(DEMO_USERS, credentials, strict=True):
-            what = "operator, /admin/" if is_operator else f"{role} of {company.slug}"
-            self.stdout.write(f"  {email:<34} password: {secret:<16} ({what})")
+        return company, owner, credentials
 
     def _ensure_user(self, email: str, full_name: str, is_operator: bool, password: str | None) -> str:
         secret = password or secrets.token_urlsafe(9)
