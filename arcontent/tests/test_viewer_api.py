@@ -235,8 +235,8 @@ def test_sequential_playback_advances_per_view(company: Any) -> None:
 
 
 def test_demo_list_and_demo_ids(company: Any) -> None:
-    content = published(company, demo_slot=2, customer_name="Demo wedding")
-    make_video(content)
+    content = published(company, demo_slot=2, customer_name="Jane Customer")
+    make_video(content, title="Demo wedding")
     response = get("/api/viewer/demo/list")
     assert response.status_code == 200
     body = response.json()
@@ -245,6 +245,8 @@ def test_demo_list_and_demo_ids(company: Any) -> None:
     assert by_id["demo_2"]["title"] == "Demo wedding"
     assert by_id["demo_2"]["marker_image_url"].startswith("http")
     assert by_id["demo_1"]["marker_image_url"] is None
+    assert by_id["demo_1"]["title"] == "Demo 1"
+    assert "Jane Customer" not in response.content.decode()  # customers stay private
     assert check("demo_2") == {"content_available": True}
     assert check("demo_1") == {"content_available": False, "reason": "not_found"}
     demo = manifest("demo_2").json()

@@ -188,9 +188,8 @@ def demo_list(request: HttpRequest) -> HttpResponse:
         demos.append(
             {
                 "unique_id": demo_id,
-                "title": snapshot.page["title"]
-                if snapshot
-                else _("Demo %(number)s") % {"number": demo_id[5:]},
+                "title": (snapshot.page["title"] if snapshot else "")
+                or _("Demo %(number)s") % {"number": demo_id[5:]},
                 "marker_image_url": (snapshot.manifest["marker_image_url"] or None) if snapshot else None,
             }
         )

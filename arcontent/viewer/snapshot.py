@@ -142,8 +142,8 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
         selection_inputs=inputs,
         counts_scans=playback.mode in ("sequential", "cyclic"),
         page={
-            "title": content.customer_name or content.project.name,
-            "project_name": content.project.name,
+            # Public: never the customer's name or contacts, only what staff titled the videos.
+            "title": next((video.title for video in videos if video.title), ""),
             "thumbnail_url": _url(content.thumbnail_large),
         },
     )
