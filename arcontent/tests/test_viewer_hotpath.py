@@ -252,3 +252,25 @@ def test_redis_errors_midway_fall_back(content: ARContent, monkeypatch: Any) -> 
     assert shared_redis.client() is None  # skipped for a while
     content.refresh_from_db()
     assert content.view_count == 1
+
+
+def test_deleting_content_forgets_its_snapshot_and_cursor(company: Any) -> None:
+    content = make_content(
+        company, status=ARContent.Status.ACTIVE, expires_at=timezone.now() + timedelta(days=3)
+    )
+    make_video(content)
+    Playback.objects.create(company=company, content=content, mode=Playback.Mode.CYCLIC)
+    manifest(content)
+    client = shared_redis.client()
+    cursor = shared_redis.key(hotpath.CURSOR_KEY, content.pk)
+    assert client.exists(hotpath.snapshot_key(str(content.unique_id)), cursor) == 2
+    uid = content.unique_id
+    content.delete()
+    assert client.exists(hotpath.snapshot_key(str(uid)), cursor) == 0
+    assert Client().get(f"/api/viewer/ar/{uid}/check").json()["reason"] == "not_found"
+    assert flush().events == 0  # the buffered view of deleted content is dropped
+
+
+def test_an_unreadable_cached_snapshot_is_rebuilt(content: ARContent) -> None:
+    shared_redis.client().set(hotpath.snapshot_key(str(content.unique_id)), b"\x80\x05garbage")
+    assert manifest(content).status_code == 200

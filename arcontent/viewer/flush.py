@@ -87,9 +87,8 @@ def _drain(redis: Any, name: str, chunk: int) -> tuple[int, int]:
         raw = redis.lrange(name, start, start + chunk - 1)
         events = [event for event in map(_decode, raw) if event is not None]
         with transaction.atomic(), scopes_disabled():
-            apply_events(events)
+            written += apply_events(events)
             ViewFlushBatch.objects.create(batch_id=batch_id, events=len(raw))
-        written += len(events)
         chunks += 1
     redis.delete(name)
     return written, chunks
@@ -104,13 +103,14 @@ def _decode(raw: bytes) -> dict[str, Any] | None:
     return event if isinstance(event, dict) and isinstance(event.get("c"), int) else None
 
 
-def apply_events(events: list[dict[str, Any]]) -> None:
+def apply_events(events: list[dict[str, Any]]) -> int:
     """Write views and session events; call inside a transaction with scopes disabled.
-    Events of content deleted meanwhile are dropped."""
+    Events of content deleted meanwhile are dropped. Returns how many were written."""
     existing = set(ARContent.objects.filter(pk__in={e["c"] for e in events}).values_list("pk", flat=True))
     live = [event for event in events if event["c"] in existing]
     _apply_views([e for e in live if e.get("k") == "view"])
     _apply_sessions([e for e in live if e.get("k") == "session"])
+    return len(live)
 
 
 def _moment(event: dict[str, Any]) -> datetime:

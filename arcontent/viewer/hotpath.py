@@ -23,7 +23,9 @@ from arcontent.viewer import snapshot as snapshots
 from arcontent.viewer.snapshot import Snapshot
 from arvlite.core import redis as shared_redis
 
-SNAPSHOT_KEY = "viewer:snap"
+# The number is the Snapshot layout's version: bump it when the dataclass changes, so a
+# deployment never unpickles the previous release's snapshots.
+SNAPSHOT_KEY = "viewer:snap:1"
 CURSOR_KEY = "viewer:cursor"
 EVENTS_KEY = "viewer:events"
 RATE_KEY = "viewer:rate"
@@ -70,7 +72,10 @@ def lookup(unique_id: str, client_ip: str | None) -> Lookup:
     if cached == _NOT_FOUND:
         return Lookup(None)
     if cached is not None:
-        return Lookup(pickle.loads(cached))  # noqa: S301 - our own bytes, written below
+        try:
+            return Lookup(pickle.loads(cached))  # noqa: S301 - our own bytes, written below
+        except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
+            pass  # unreadable (e.g. written by another release): rebuilt below
     built = snapshots.build_snapshot(unique_id)
     _store(redis, unique_id, built)
     return Lookup(built)
@@ -87,13 +92,16 @@ def _store(redis: Any, unique_id: str, built: Snapshot | None) -> None:
         shared_redis.mark_down(error)
 
 
-def forget(unique_ids: list[str]) -> None:
-    """Drop cached snapshots (called after commit when their rows change)."""
+def forget(unique_ids: list[str], *, cursors_of: list[int] | None = None) -> None:
+    """Drop cached snapshots (called after commit when their rows change), and the playback
+    cursors of deleted contents."""
     redis = shared_redis.client()
-    if redis is None or not unique_ids:
+    keys = [snapshot_key(unique_id) for unique_id in unique_ids]
+    keys += [shared_redis.key(CURSOR_KEY, content_id) for content_id in cursors_of or []]
+    if redis is None or not keys:
         return
     try:
-        redis.delete(*(snapshot_key(unique_id) for unique_id in unique_ids))
+        redis.delete(*keys)
     except shared_redis.RedisError as error:
         shared_redis.mark_down(error)
 

@@ -56,6 +56,11 @@ def _content_changed(sender: Any, instance: ARContent, **kwargs: Any) -> None:
     transaction.on_commit(lambda: _forget(ids))
 
 
+def _content_deleted(sender: Any, instance: ARContent, **kwargs: Any) -> None:
+    ids, content_id = viewer_ids([(instance.unique_id, instance.demo_slot)]), instance.pk
+    transaction.on_commit(lambda: forget(ids, cursors_of=[content_id]))
+
+
 def _child_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, DateRule):
         with scopes_disabled():
@@ -74,8 +79,9 @@ def _company_changed(sender: Any, instance: Company, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    post_save.connect(_content_changed, sender=ARContent, dispatch_uid="viewer-content-save")
+    post_delete.connect(_content_deleted, sender=ARContent, dispatch_uid="viewer-content-delete")
     for name, signal in (("save", post_save), ("delete", post_delete)):
-        signal.connect(_content_changed, sender=ARContent, dispatch_uid=f"viewer-content-{name}")
         for model in (Video, VideoSchedule, Playback, DateRule):
             signal.connect(_child_changed, sender=model, dispatch_uid=f"viewer-{model.__name__}-{name}")
     post_save.connect(_company_changed, sender=Company, dispatch_uid="viewer-company")
