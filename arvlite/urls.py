@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("arcontent.api.urls")),
     path("", include("videos.api.urls")),
+    path("", include("arcontent.analytics.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("files/<path:key>", serve_file, name="stored-file"),
     path("", include("arcontent.viewer.urls")),
+    path("", include("arcontent.viewer.page_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -39,6 +41,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("arcontent.urls")),
     path("", include("videos.urls")),
+    path("", include("arcontent.analytics.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"
