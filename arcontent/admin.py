@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from arcontent import services
-from arcontent.models import ARContent, MarkerFingerprint, OrderNumberCounter
+from arcontent.models import ARContent, DailyViewStat, MarkerFingerprint, OrderNumberCounter, ViewSession
 from arvlite.core.storage.access import file_url
 
 
@@ -106,3 +106,42 @@ class MarkerFingerprintAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the viewer flush and the roll-ups: operators look, nobody edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ViewSession)
+class ViewSessionAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "content", "company", "source", "device_type", "os", "browser",
+                    "counted_view", "video_played", "duration_seconds", "country"]  # fmt: skip
+    list_filter = ["company", "device_type", "source", "counted_view", "video_played"]
+    search_fields = ["content__order_number"]
+    list_select_related = ["content", "company"]
+    raw_id_fields = ["company", "project", "content"]
+    # Millions of rows: newest first by the primary key (the flush writes in time order), no
+    # date hierarchy (a DISTINCT over the table) and no second COUNT(*) per page.
+    ordering = ["-id"]
+    show_full_result_count = False
+
+
+@admin.register(DailyViewStat)
+class DailyViewStatAdmin(ReadOnlyAdmin):
+    list_display = ["day", "content", "company", "device_type", "os", "browser",
+                    "views", "visitors", "plays", "watch_seconds", "watched_sessions"]  # fmt: skip
+    list_filter = ["company", "device_type", "day"]
+    search_fields = ["content__order_number"]
+    list_select_related = ["content", "company"]
+    raw_id_fields = ["company", "project", "content"]
+    date_hierarchy = "day"
+    show_full_result_count = False

@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-content": {"task": "arcontent.expire_content", "schedule": crontab(minute="*/10")},
     "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/5")},
     "flush-viewer-events": {"task": "arcontent.flush_views", "schedule": 15.0, "options": {"expires": 14}},
+    "rollup-views": {
+        "task": "arcontent.rollup_views",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cleanup-storage": {

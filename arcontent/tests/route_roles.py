@@ -69,3 +69,23 @@ PORTAL_PAGES = {
         W, kwargs=lambda company: {**ready(company), "action": "archive"}, post=lambda company: {}
     ),
 }
+
+
+def _project(company: Company) -> dict[str, Any]:
+    from projects.tests.factories import ProjectFactory
+
+    return {"pk": ProjectFactory(company=company).pk}
+
+
+# Analytics: every member reads; only managers rebuild the roll-ups (202, queued).
+API_ROUTES |= {
+    "analytics-company": Expect({"GET": Role.VIEWER}),
+    "analytics-project": Expect({"GET": Role.VIEWER}, kwargs=_project),
+    "analytics-content": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "analytics-rollup": Expect({"POST": Role.MANAGER}, payloads={"POST": lambda company: {"days": 1}}),
+}
+PORTAL_PAGES |= {
+    "analytics-company-page": Page(Role.VIEWER),
+    "analytics-project-page": Page(Role.VIEWER, kwargs=_project),
+    "analytics-content-page": Page(Role.VIEWER, kwargs=ready),
+}

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
+from arcontent.analytics.cache import totals_cached
+from arcontent.analytics.periods import period_last
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.models import AuditEntry
 from arvlite.core.portal import CompanyPortalMixin
@@ -32,6 +34,9 @@ class CompanyDashboardView(CompanyPortalMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["members"] = list(selectors.member_list(company=self.company)[:10])
         context["recent_projects"] = list(project_list(company=self.company).order_by("-created_at")[:5])
+        context["analytics_totals"] = totals_cached(
+            company=self.company, period=period_last(company=self.company, days=30)
+        )
         can_see_audit = role_allows(self.membership.role, Role.MANAGER)
         context["can_see_audit"] = can_see_audit
         context["recent_activity"] = (

@@ -1,0 +1,109 @@
+"""Portal analytics pages of the company, a project and a content: summary cards, Chart.js
+charts (drawn by static/js/analytics.js from the json_script data), the top content and a
+CSV link. A bad custom range shows its error above the default period, not a 400 page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from arcontent.analytics.cache import figures_cached
+from arcontent.analytics.charts import chart_data, share_rows
+from arcontent.analytics.periods import DEFAULT_DAYS, PRESETS, Period, period_from_query, period_last
+from arcontent.models import ARContent
+from arvlite.core.portal import CompanyPortalMixin
+from arvlite.core.roles import Role
+from projects.selectors import project_get
+
+
+class AnalyticsPageView(CompanyPortalMixin, TemplateView):
+    template_name = "arcontent/analytics/analytics_page.html"
+    read_role = Role.VIEWER
+    write_role = None
+    api_route = "analytics-company"
+
+    def scope_objects(self) -> dict[str, Any]:
+        return {}
+
+    def title(self) -> str:
+        return str(self.company.name)
+
+    def route_kwargs(self) -> dict[str, Any]:
+        return {"company_slug": self.company.slug}
+
+    @cached_property
+    def period_and_errors(self) -> tuple[Period, list[str]]:
+        try:
+            return period_from_query(company=self.company, query=self.request.GET), []
+        except ValidationError as error:
+            return period_last(company=self.company, days=DEFAULT_DAYS), error.messages
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        period, errors = self.period_and_errors
+        objects = self.scope_objects()
+        figures = figures_cached(company=self.company, period=period, **objects)
+        query = {"from": period.first.isoformat(), "to": period.last.isoformat(), "format": "csv"}
+        api_url = reverse(self.api_route, kwargs=self.route_kwargs())
+        context.update(
+            objects,
+            scope_title=self.title(),
+            figures=figures,
+            period=period,
+            period_errors=errors,
+            presets=PRESETS,
+            custom_from=self.request.GET.get("from", period.first.isoformat()),
+            custom_to=self.request.GET.get("to", period.last.isoformat()),
+            chart_data=chart_data(figures),
+            devices=share_rows(figures.devices, devices=True),
+            systems=share_rows(figures.systems),
+            browsers=share_rows(figures.browsers),
+            csv_url=f"{api_url}?{urlencode(query)}",
+            time_zone=self.company.time_zone,
+        )
+        return context
+
+
+class CompanyAnalyticsPageView(AnalyticsPageView):
+    pass
+
+
+class ProjectAnalyticsPageView(AnalyticsPageView):
+    api_route = "analytics-project"
+
+    @cached_property
+    def project(self) -> Any:
+        return project_get(company=self.company, pk=self.kwargs["pk"])
+
+    def scope_objects(self) -> dict[str, Any]:
+        return {"project": self.project}
+
+    def title(self) -> str:
+        return str(self.project.name)
+
+    def route_kwargs(self) -> dict[str, Any]:
+        return {"company_slug": self.company.slug, "pk": self.project.pk}
+
+
+class ContentAnalyticsPageView(AnalyticsPageView):
+    api_route = "analytics-content"
+
+    @cached_property
+    def content(self) -> ARContent:
+        contents = ARContent.objects.filter(company=self.company).select_related("project")
+        return get_object_or_404(contents, unique_id=self.kwargs["unique_id"])
+
+    def scope_objects(self) -> dict[str, Any]:
+        return {"content": self.content}
+
+    def title(self) -> str:
+        return self.content.order_number
+
+    def route_kwargs(self) -> dict[str, Any]:
+        return {"company_slug": self.company.slug, "unique_id": self.content.unique_id}

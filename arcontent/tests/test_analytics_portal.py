@@ -1,0 +1,168 @@
+"""Analytics portal pages, the dashboard cards, the links to them, and the admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from arcontent.analytics.rollups import rollup_recent
+from arcontent.models import ARContent, DailyViewStat, ViewSession
+from arcontent.tests.analytics_factories import make_session, make_sessions
+from arcontent.tests.factories import make_content
+from arvlite.core.tenancy import company_scope
+from companies.models import Company, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scanned(company: Company) -> ARContent:
+    content = make_content(company, customer_name="Maria")
+    make_sessions(content, 3, started_at=timezone.now(), video_played=True, duration_seconds=42)
+    make_session(content, started_at=timezone.now(), device_type="tablet", os="iOS", browser="Mobile Safari")
+    make_session(content, started_at=timezone.now(), device_type="bot", os="", browser="Googlebot")
+    rollup_recent(company=company, days=2)
+    return content
+
+
+def chart_data(html: str) -> dict[str, object]:
+    found = re.search(r'<script id="analytics-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_the_company_page_shows_cards_charts_tables_and_top_content(
+    client: Client, company: Company, viewer: User, scanned: ARContent
+) -> None:
+    client.force_login(viewer)
+    response = client.get(f"/c/{company.slug}/analytics/?range=7")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="analytics-charts"' in html
+    assert re.search(r'data-testid="total-views">\s*4<', html)
+    assert re.search(r'data-testid="average-watch">\s*42 s<', html)
+    assert "1 scan by bots is not counted." in html
+    assert 'href="?range=7" class="range-link" aria-current="true"' in html
+    assert "vendor/chartjs/chart-4.6.1.umd.min.js" in html
+    assert "js/analytics.js" in html
+    data = chart_data(html)
+    assert len(data["days"]) == 7  # type: ignore[arg-type]
+    assert data["views"][-1] == 4  # type: ignore[index]
+    assert data["devices"] == {"labels": ["Phone", "Tablet"], "values": [3, 1]}
+    assert data["names"] == {"views": "Views", "visitors": "Unique visitors"}
+    top = html.split('data-testid="top-content"')[1]
+    assert scanned.order_number in top
+    assert "Maria" in top
+    assert f"/c/{company.slug}/content/{scanned.unique_id}/analytics/" in top
+    assert f"/api/v1/companies/{company.slug}/analytics/?from=" in html
+    assert "format=csv" in html
+
+
+def test_an_empty_period_shows_an_empty_state_without_charts(
+    client: Client, company: Company, viewer: User
+) -> None:
+    client.force_login(viewer)
+    html = client.get(f"/c/{company.slug}/analytics/").content.decode()
+
+    assert 'data-testid="analytics-empty"' in html
+    assert "No views in this period yet" in html
+    assert "analytics-data" not in html
+    assert "chartjs" not in html
+    assert re.search(r'data-testid="average-watch">\s*—<', html)
+
+
+def test_a_bad_custom_range_shows_why_and_the_last_30_days(
+    client: Client, company: Company, viewer: User, scanned: ARContent
+) -> None:
+    client.force_login(viewer)
+    response = client.get(f"/c/{company.slug}/analytics/?from=2026-03-05&to=2026-03-01")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The last day is before the first day." in html.split('data-testid="period-errors"')[1]
+    assert len(chart_data(html)["days"]) == 30  # type: ignore[arg-type]
+    assert 'value="2026-03-05"' in html  # the input keeps what was typed
+
+
+def test_a_custom_range_is_shown(client: Client, company: Company, viewer: User, scanned: ARContent) -> None:
+    client.force_login(viewer)
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=11)
+    html = client.get(f"/c/{company.slug}/analytics/?from={first}&to={today}").content.decode()
+    assert len(chart_data(html)["days"]) == 12  # type: ignore[arg-type]
+    assert "aria-current" not in html.split('data-testid="range-selector"')[1].split("</nav>")[0]
+
+
+def test_project_and_content_pages(
+    client: Client, company: Company, viewer: User, scanned: ARContent
+) -> None:
+    client.force_login(viewer)
+    project_html = client.get(f"/c/{company.slug}/projects/{scanned.project_id}/analytics/").content.decode()
+    content_html = client.get(f"/c/{company.slug}/content/{scanned.unique_id}/analytics/").content.decode()
+
+    assert f'href="/c/{company.slug}/projects/{scanned.project_id}/"' in project_html
+    assert 'data-testid="top-content"' in project_html
+    assert f'href="/c/{company.slug}/content/{scanned.unique_id}/"' in content_html
+    assert 'data-testid="top-content"' not in content_html
+    assert 'data-testid="analytics-charts"' in content_html
+    assert f"/ar-content/{scanned.unique_id}/analytics/?from=" in content_html
+
+
+def test_another_company_content_and_projects_are_not_found(
+    client: Client, company: Company, other_company: Company, owner: User
+) -> None:
+    with company_scope(other_company):
+        theirs = make_content(other_company)
+    client.force_login(owner)
+    assert client.get(f"/c/{company.slug}/content/{theirs.unique_id}/analytics/").status_code == 404
+    assert client.get(f"/c/{company.slug}/projects/{theirs.project_id}/analytics/").status_code == 404
+
+
+def test_the_dashboard_shows_the_last_30_days(
+    client: Client, company: Company, viewer: User, scanned: ARContent
+) -> None:
+    client.force_login(viewer)
+    html = client.get(f"/c/{company.slug}/").content.decode()
+
+    cards = html.split('data-testid="dashboard-analytics"')[1]
+    assert re.search(r'data-testid="total-views">\s*4<', cards)
+    assert re.search(r'data-testid="total-plays">\s*3<', cards)
+    assert f'href="/c/{company.slug}/analytics/"' in cards
+
+
+def test_content_and_project_pages_link_to_their_analytics(
+    client: Client, company: Company, viewer: User, scanned: ARContent
+) -> None:
+    client.force_login(viewer)
+    detail = client.get(f"/c/{company.slug}/content/{scanned.unique_id}/").content.decode()
+    project = client.get(f"/c/{company.slug}/projects/{scanned.project_id}/").content.decode()
+    assert f'href="/c/{company.slug}/content/{scanned.unique_id}/analytics/"' in detail
+    assert f'href="/c/{company.slug}/projects/{scanned.project_id}/analytics/"' in project
+
+
+def test_the_admin_shows_sessions_and_roll_ups_read_only(client: Client, scanned: ARContent) -> None:
+    client.force_login(User.objects.create_superuser("ops@example.com", "pw-1234567890"))
+    sessions = client.get(f"/admin/arcontent/viewsession/?q={scanned.order_number}&device_type__exact=tablet")
+    assert sessions.status_code == 200
+    assert sessions.context["cl"].result_count == 1
+    stats = client.get(f"/admin/arcontent/dailyviewstat/?q={scanned.order_number}")
+    assert stats.context["cl"].result_count == 3  # phone, tablet, bot
+
+    assert client.get("/admin/arcontent/viewsession/add/").status_code == 403
+    with company_scope(scanned.company):
+        session = ViewSession.objects.first()
+        stat = DailyViewStat.objects.first()
+    assert session is not None
+    assert stat is not None
+    change = client.get(f"/admin/arcontent/viewsession/{session.pk}/change/")
+    assert change.status_code == 200
+    assert b'name="_save"' not in change.content
+    assert (
+        client.post(f"/admin/arcontent/dailyviewstat/{stat.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
