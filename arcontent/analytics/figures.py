@@ -35,6 +35,8 @@ def _sum(name: str, only: Q | None = _HUMAN) -> Coalesce:
 _FIELDS = ("views", "visitors", "plays", "watch_seconds", "watched_sessions")
 # Annotations may not share a name with the fields they add up.
 _COUNTERS = {f"sum_{name}": _sum(name) for name in _FIELDS}
+# The same without the bot filter: for grouped rows, which carry their device type.
+_ALL_COUNTERS = {f"sum_{name}": Coalesce(Sum(name), 0) for name in _FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +115,32 @@ def _ranked(totals: dict[str, int], limit: int = SHARES_SHOWN) -> list[Share]:
     return [*shares, Share(None, rest)] if rest else shares
 
 
-def _breakdowns(stats: QuerySet[DailyViewStat]) -> tuple[list[Share], list[Share], list[Share]]:
+def _breakdowns(rows: list[dict[str, Any]]) -> tuple[list[Share], list[Share], list[Share]]:
     devices: dict[str, int] = {}
     systems: dict[str, int] = {}
     browsers: dict[str, int] = {}
-    rows = stats.filter(_HUMAN).values("device_type", "os", "browser").annotate(total=Sum("views"))
-    for row in rows.order_by():
-        views = int(row["total"] or 0)
+    for row in rows:
+        if row["device_type"] == BOT:
+            continue
+        views = int(row["sum_views"] or 0)
         devices[row["device_type"]] = devices.get(row["device_type"], 0) + views
         systems[row["os"]] = systems.get(row["os"], 0) + views
         browsers[row["browser"]] = browsers.get(row["browser"], 0) + views
     return _ranked(devices), _ranked(systems), _ranked(browsers)
+
+
+def _per_day(rows: list[dict[str, Any]]) -> tuple[dict[dt.date, dict[str, int]], int]:
+    """The grouped rows summed per day (people only), and the bots' views."""
+    days: dict[dt.date, dict[str, int]] = {}
+    bots = 0
+    for row in rows:
+        if row["device_type"] == BOT:
+            bots += int(row["sum_views"] or 0)
+            continue
+        day = days.setdefault(row["day"], dict.fromkeys(_COUNTERS, 0))
+        for name in _COUNTERS:
+            day[name] += int(row[name] or 0)
+    return days, bots
 
 
 def _top_content(stats: QuerySet[DailyViewStat]) -> list[ContentRank]:
@@ -158,19 +175,16 @@ def figures_for(
     """Totals, every day of the period (zeros included), devices, systems, browsers and —
     for a company or project — the most viewed content. Run inside the company scope."""
     stats = _stats(company, period, project, content)
-    per_day = {
-        row["day"]: row
-        for row in stats.values("day")
-        .annotate(**_COUNTERS, bots=_sum("views", Q(device_type=BOT)))
-        .order_by()
-    }
+    # One scan of the roll-ups: per day and agent, summed into the series and breakdowns here.
+    grouped = list(stats.values("day", "device_type", "os", "browser").annotate(**_ALL_COUNTERS).order_by())
+    per_day, bot_views = _per_day(grouped)
     daily = [Day(day, Counts.of(per_day.get(day, {}))) for day in period.dates()]
     totals = Counts(**{name: sum(getattr(d.counts, name) for d in daily) for name in _FIELDS})
-    devices, systems, browsers = _breakdowns(stats)
+    devices, systems, browsers = _breakdowns(grouped)
     return Figures(
         period=period,
         totals=totals,
-        bot_views=sum(int(row["bots"] or 0) for row in per_day.values()),
+        bot_views=bot_views,
         daily=daily,
         devices=devices,
         systems=systems,
