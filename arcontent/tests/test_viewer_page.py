@@ -118,6 +118,7 @@ def test_it_answers_in_the_browsers_language(content: ARContent) -> None:
     assert '<html lang="ru">' in russian.content.decode()
     assert '<html lang="en">' in english.content.decode()
     assert "Open in the app" in english.content.decode()
+    assert "Открыть в приложении" in russian.content.decode()
     missing = view(f"/view/{uuid.uuid4()}", "ru")
     assert "Страница не найдена" in missing.content.decode()
     assert "Page not found" in view(f"/view/{uuid.uuid4()}", "en").content.decode()
