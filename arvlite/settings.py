@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "arvlite.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "arcontent.viewer.fastlane.ViewerFastLaneMiddleware",  # manifest/check skip what they never use
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -90,7 +90,7 @@ def _with_etag(request: HttpRequest, body: dict[str, Any], volatile: str) -> Htt
         ).hexdigest()
         + '"'
     )
-    if tag in request.headers.get("If-None-Match", ""):
+    if tag in request.META.get("HTTP_IF_NONE_MATCH", ""):
         response = HttpResponse(status=304)
         response["Cache-Control"] = f"public, max-age={settings.VIEWER_MAX_AGE}"
     else:
@@ -111,7 +111,15 @@ def _lookup(request: HttpRequest, raw_id: str) -> tuple[str | None, hotpath.Look
     unique_id = snapshots.parse_unique_id(raw_id)
     if unique_id is None:
         return None, hotpath.Lookup(None)
-    return unique_id, hotpath.lookup(unique_id, client_ip(request))
+    return unique_id, hotpath.lookup(unique_id, _client_ip(request))
+
+
+def _client_ip(request: HttpRequest) -> str:
+    """client_ip() once per request: the lookup and the view event both need it."""
+    ip: str | None = getattr(request, "_viewer_client_ip", None)
+    if ip is None:
+        ip = request._viewer_client_ip = client_ip(request)  # type: ignore[attr-defined]
+    return ip
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -215,8 +223,9 @@ def session_report(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def _visit(request: HttpRequest) -> hotpath.Visit:
-    ip = client_ip(request)
-    user_agent = request.headers.get("User-Agent", "")[:500]
+    ip = _client_ip(request)
+    # request.META, not request.headers: the latter builds a dict of every header first.
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
     session_id = request.GET.get("sid", "")
     try:
         session_id = str(uuid.UUID(session_id)) if session_id else ""
