@@ -24,6 +24,7 @@ from arcontent.viewer import snapshot as snapshots
 from arcontent.viewer.clientip import client_ip
 from arcontent.viewer.geo import country_of
 from arcontent.viewer.sessions import SessionReportError, parse_session_report
+from arcontent.viewer.snapshot import Snapshot
 from arvlite.core.api.errors import error_body
 
 JSON = "application/json"
@@ -114,6 +115,19 @@ def _lookup(request: HttpRequest, raw_id: str) -> tuple[str | None, hotpath.Look
     return unique_id, hotpath.lookup(unique_id, _client_ip(request))
 
 
+def _existing(request: HttpRequest, uid: str) -> Snapshot | HttpResponse:
+    """The snapshot of an existing content, or the answer that refuses the request
+    (throttled, malformed or unknown id)."""
+    unique_id, found = _lookup(request, uid)
+    if found.throttled:
+        return _throttled(found)
+    if unique_id is None:
+        return _reason_error(snapshots.INVALID_UNIQUE_ID)
+    if found.snapshot is None:
+        return _reason_error(snapshots.NOT_FOUND)
+    return found.snapshot
+
+
 def _client_ip(request: HttpRequest) -> str:
     """client_ip() once per request: the lookup and the view event both need it."""
     ip: str | None = getattr(request, "_viewer_client_ip", None)
@@ -139,14 +153,9 @@ def check(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def manifest(request: HttpRequest, uid: str) -> HttpResponse:
-    unique_id, found = _lookup(request, uid)
-    if found.throttled:
-        return _throttled(found)
-    if unique_id is None:
-        return _reason_error(snapshots.INVALID_UNIQUE_ID)
-    snapshot = found.snapshot
-    if snapshot is None:
-        return _reason_error(snapshots.NOT_FOUND)
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     now = timezone.now()
     counts = request.method == "GET"
     index = hotpath.next_scan_index(snapshot) if counts else hotpath.scan_index(snapshot)
@@ -162,16 +171,12 @@ def manifest(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def active_video(request: HttpRequest, uid: str) -> HttpResponse:
-    unique_id, found = _lookup(request, uid)
-    if found.throttled:
-        return _throttled(found)
-    if unique_id is None:
-        return _reason_error(snapshots.INVALID_UNIQUE_ID)
-    snapshot = found.snapshot
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     now = timezone.now()
-    index = hotpath.scan_index(snapshot) if snapshot is not None else 0
-    verdict = snapshots.availability(snapshot, now, index)
-    if snapshot is None or not verdict.available:
+    verdict = snapshots.availability(snapshot, now, hotpath.scan_index(snapshot))
+    if not verdict.available:
         return _reason_error(verdict.reason or snapshots.NOT_FOUND)
     assert verdict.selection is not None
     stored = snapshot.videos[verdict.selection.video_id]
@@ -207,18 +212,14 @@ def demo_list(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def session_report(request: HttpRequest, uid: str) -> HttpResponse:
-    unique_id, found = _lookup(request, uid)
-    if found.throttled:
-        return _throttled(found)
-    if unique_id is None:
-        return _reason_error(snapshots.INVALID_UNIQUE_ID)
-    if found.snapshot is None:
-        return _reason_error(snapshots.NOT_FOUND)
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     try:
         report = parse_session_report(request)
     except SessionReportError as error:
         return _error(400, error.code, error.message, errors=error.errors)
-    hotpath.record_session_event(found.snapshot, _visit(request), report)
+    hotpath.record_session_event(snapshot, _visit(request), report)
     return _json({"accepted": True}, 202, cache=False)
 
 
