@@ -166,15 +166,45 @@ def _views_so_far(snapshot: Snapshot) -> int:
 def record_view(snapshot: Snapshot, visit: Visit, video_id: int | None) -> None:
     """Count one view: appended to the Redis buffer, which arcontent.viewer.flush writes to
     PostgreSQL in batches. Without Redis: written at once."""
-    event = _view_event(snapshot, visit, video_id)
+    _buffer(
+        {
+            **_event("view", snapshot, visit),
+            "cp": visit.copy,
+            "sid": visit.session_id,
+            "src": visit.source,
+            "v": video_id,
+        }
+    )
+
+
+def record_session_event(snapshot: Snapshot, visit: Visit, fields: dict[str, Any]) -> None:
+    """Buffer one session event (start/heartbeat/end) reported by an app or the web page."""
+    _buffer({**_event("session", snapshot, visit), **fields})
+
+
+def _event(kind: str, snapshot: Snapshot, visit: Visit) -> dict[str, Any]:
+    return {
+        "k": kind,
+        "c": snapshot.content_id,
+        "co": snapshot.company_id,
+        "p": snapshot.project_id,
+        "ts": round(time.time(), 3),
+        "vh": visit.visitor_hash,
+        "ua": visit.user_agent,
+        "cc": visit.country,
+    }
+
+
+def _buffer(event: dict[str, Any]) -> None:
+    encoded = json.dumps(event, separators=(",", ":"), default=str)
     redis = shared_redis.client()
     if redis is not None:
         try:
-            redis.rpush(events_key(), json.dumps(event, separators=(",", ":")))
+            redis.rpush(events_key(), encoded)
             return
         except shared_redis.RedisError as error:
             shared_redis.mark_down(error)
-    _write_now(event)
+    _write_now(json.loads(encoded))
 
 
 def _write_now(event: dict[str, Any]) -> None:
@@ -183,43 +213,3 @@ def _write_now(event: dict[str, Any]) -> None:
 
     with transaction.atomic(), scopes_disabled():
         apply_events([event])
-
-
-def _view_event(snapshot: Snapshot, visit: Visit, video_id: int | None) -> dict[str, Any]:
-    return {
-        "k": "view",
-        "c": snapshot.content_id,
-        "co": snapshot.company_id,
-        "p": snapshot.project_id,
-        "ts": round(time.time(), 3),
-        "vh": visit.visitor_hash,
-        "ua": visit.user_agent,
-        "cc": visit.country,
-        "cp": visit.copy,
-        "sid": visit.session_id,
-        "src": visit.source,
-        "v": video_id,
-    }
-
-
-def record_session_event(snapshot: Snapshot, visit: Visit, fields: dict[str, Any]) -> None:
-    """Buffer one session event (start/heartbeat/end) reported by an app or the web page."""
-    event = {
-        "k": "session",
-        "c": snapshot.content_id,
-        "co": snapshot.company_id,
-        "p": snapshot.project_id,
-        "ts": round(time.time(), 3),
-        "vh": visit.visitor_hash,
-        "ua": visit.user_agent,
-        "cc": visit.country,
-        **fields,
-    }
-    redis = shared_redis.client()
-    if redis is not None:
-        try:
-            redis.rpush(events_key(), json.dumps(event, separators=(",", ":"), default=str))
-            return
-        except shared_redis.RedisError as error:
-            shared_redis.mark_down(error)
-    _write_now(json.loads(json.dumps(event, default=str)))
