@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from arcontent.analytics.rollups import rollup_recent
+from arcontent.analytics.tasks import rollup_views
 from arcontent.models import ARContent, DailyViewStat, ViewSession
 from arcontent.tests.analytics_factories import make_session, make_sessions
 from arcontent.tests.factories import make_content
@@ -166,3 +167,30 @@ def test_the_admin_shows_sessions_and_roll_ups_read_only(client: Client, scanned
     assert (
         client.post(f"/admin/arcontent/dailyviewstat/{stat.pk}/delete/", {"post": "yes"}).status_code == 403
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scans_made_through_the_viewer_show_on_the_analytics_page(company: Company, viewer: User) -> None:
+    """End to end: three scans by two phones → the periodic flush and roll-up tasks → the page."""
+    from arcontent.tasks import flush_views
+    from arvlite.core.tenancy import scopes_disabled
+    from videos.tests.factories import make_video
+
+    with scopes_disabled():
+        content = make_content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
+                               expires_at=timezone.now() + dt.timedelta(days=30))  # fmt: skip
+        make_video(content)
+    for address in ("203.0.113.1", "203.0.113.1", "203.0.113.2"):
+        scan = Client(
+            REMOTE_ADDR=address,
+            HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1",
+        )
+        assert scan.get(f"/api/viewer/ar/{content.unique_id}/manifest").status_code == 200
+    assert flush_views.delay().get() == 3
+    rollup_views.delay(company_id=company.pk).get()
+
+    client = Client()
+    client.force_login(viewer)
+    html = client.get(f"/c/{company.slug}/analytics/?range=7").content.decode()
+    assert re.search(r'data-testid="total-views">\s*3<', html)
+    assert re.search(r'data-testid="total-visitors">\s*2<', html)  # two addresses, one phone each
