@@ -99,6 +99,24 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving the project on a free port, once /healthz answers; and its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "arvlite.asgi:application", "--port", str(port), "--no-access-log"],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/healthz", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    return server, base
+
+
 SETUP = """
 from companies.models import User
 from companies.services import company_create
@@ -142,27 +160,7 @@ def main() -> None:
     try:
         manage(env, "migrate", "-v0")
         key = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "arvlite.asgi:application",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        server, base = start_server(env)
         baseline = memory_kib(server.pid, "VmRSS")
 
         body = MultipartBody(options.size_mb * 1024 * 1024)

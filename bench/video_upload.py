@@ -27,14 +27,12 @@ import argparse
 import base64
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import requests
-from upload_memory import free_port, manage, memory_kib
+from upload_memory import manage, memory_kib, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
@@ -186,27 +184,7 @@ def main() -> None:
     try:
         manage(env, "migrate", "-v0")
         key, unique_id = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1].split()
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "arvlite.asgi:application",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        host = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                requests.get(f"{host}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        server, host = start_server(env)
         base = f"{host}/api/v1/companies/bench/ar-content/{unique_id}/uploads/"
         headers = {"Authorization": f"Api-Key {key}", "Tus-Resumable": "1.0.0"}
 
