@@ -26,8 +26,8 @@ from arcontent.imaging.derivatives import make_marker, make_thumbnails
 from arcontent.imaging.enhance import enhance
 from arcontent.models import ARContent, MarkerFingerprint
 from arcontent.webar.compiler import CompileError, CompilerUnavailableError, compile_target
-from arvlite.core.audit import audit_log
 from arvlite.core.tenancy import scopes_disabled
+from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent, OrderNumberCounter
-from arvlite.core.audit import audit_log
+from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import Company, StoredFile
 from projects.models import Project

@@ -19,8 +19,8 @@ from arcontent.forms import ContentEditForm, ContentForm
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
 from arvlite.core.forms import add_validation_errors
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
+from companies.portal import CompanyPortalMixin
 from projects.models import Project
 
 PAGE_SIZE = 24

@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from arvlite.core import health
-from arvlite.core.storage.views import serve_file
+from companies.views.files import serve_file
 
 api_v1 = [
     path("", include("companies.api.urls")),

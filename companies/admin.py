@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from companies import services
-from companies.models import Company, CompanyApiKey, Invitation, Membership, StoredFile, User
+from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, StoredFile, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -116,4 +116,24 @@ class StoredFileAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail is evidence: operators read it, nobody edits or deletes it."""
+
+    list_display = ["created_at", "company", "action", "target_repr", "actor"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "target_repr", "target_id", "actor__email", "company__name"]
+    list_select_related = ["company", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arvlite.core.audit import audit_log
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import scopes_disabled
+from companies.audit import audit_log
 from companies.models import Company, CompanyApiKey, User
 
 KEY_PREFIX = "arv"

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arvlite.core.audit import audit_log
 from arvlite.core.email import send_templated_email
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
+from companies.audit import audit_log
 from companies.models import Company, Invitation, Membership, User, _new_nonce
 from companies.services import membership_set
 

@@ -285,3 +285,34 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.key.rsplit("/", 1)[-1]
+
+
+class AuditEntry(models.Model):
+    """Who changed what in a company, and how. Written by services, never edited."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=80)  # "<entity>.<verb>", e.g. content.publish
+    target_type = models.CharField(_("object type"), max_length=80, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        db_table = "core_auditentry"  # moved from arvlite.core; the table kept its name
+        indexes = [models.Index(fields=["company", "target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_repr}".strip()

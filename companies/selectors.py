@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from companies.models import Company, Membership, StoredFile
 
@@ -62,3 +63,26 @@ def company_detail(*, company: Company, role: str) -> Company:
     ).get(pk=company.pk)
     annotated.my_role = role  # type: ignore[attr-defined]
     return annotated
+
+
+def membership_for(*, user: Any, company_slug: str) -> Membership:
+    """The user's membership in the company with this slug, or 404.
+
+    A company the user does not belong to answers exactly like one that does not exist,
+    so nobody can probe which slugs are taken.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    if hasattr(user, "membership_for"):  # an API key: only its own company, with its role
+        key_membership = user.membership_for(company_slug)
+        if key_membership is None or not key_membership.company.is_active:
+            raise Http404
+        return key_membership
+    membership = (
+        Membership.objects.select_related("company", "user")
+        .filter(user=user, company__slug=company_slug, company__status=Company.Status.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership

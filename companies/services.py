@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from arvlite.core.audit import audit_log
 from arvlite.core.roles import Role
+from companies.audit import audit_log
 from companies.models import Company, Membership, User
 
 # Editable company settings (everything but slug, quota and status, which have their own flows).

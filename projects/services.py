@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from arvlite.core.audit import audit_log
+from companies.audit import audit_log
 from companies.models import Company, User
 from projects.models import ContentDefaults, PlaybackMode, Project, ProjectTemplate, QrLabelStyle
 

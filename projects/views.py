@@ -15,8 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
+from companies.portal import CompanyPortalMixin
 from projects import selectors, services
 from projects.forms import (
     ProjectCreateForm,

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from arvlite.core.audit import audit_log
 from arvlite.core.tenancy import scopes_disabled
+from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
 from videos.media.errors import TranscodeError, VideoRejectedError

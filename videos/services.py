@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from arcontent.models import ARContent
-from arvlite.core.audit import audit_log
+from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
 from videos.models import DateRule, Playback, Video, VideoSchedule

@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
 from arvlite.core.forms import add_validation_errors
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
+from companies.portal import CompanyPortalMixin
 from videos import selectors, services
 from videos.forms import DateRuleForm, PlaybackForm, ScheduleForm
 from videos.models import DateRule, Video, VideoSchedule

@@ -29,8 +29,8 @@ from arcontent.analytics.serializers import (
 )
 from arcontent.analytics.tasks import rollup_views
 from arcontent.models import ARContent
-from arvlite.core.api.views import CompanyScopedMixin
 from arvlite.core.roles import Role
+from companies.api.scoped import CompanyScopedMixin
 from projects.selectors import project_get
 
 CSV_COLUMNS = ["date", "views", "visitors", "plays", "watch_seconds", "watched_sessions"]

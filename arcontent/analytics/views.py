@@ -17,8 +17,8 @@ from arcontent.analytics.cache import figures_cached
 from arcontent.analytics.charts import chart_data, share_rows
 from arcontent.analytics.periods import DEFAULT_DAYS, PRESETS, Period, period_from_query, period_last
 from arcontent.models import ARContent
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role
+from companies.portal import CompanyPortalMixin
 from projects.selectors import project_get
 
 

@@ -31,8 +31,9 @@ from arcontent.imaging.analysis import analyze
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
-from arvlite.core.api.views import CompanyScopedMixin, content_length
+from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
+from companies.api.scoped import CompanyScopedMixin
 from projects.models import Project
 
 

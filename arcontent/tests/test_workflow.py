@@ -147,7 +147,7 @@ def test_the_expiry_job_is_safe_to_repeat(company: Company) -> None:
 
 
 def test_every_change_is_audited(company: Company, editor: User) -> None:
-    from arvlite.core.models import AuditEntry
+    from companies.models import AuditEntry
 
     content = make_content(company)
     services.content_publish(content=content, actor=editor)

@@ -11,10 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arvlite.core.api.views import CompanyScopedMixin, content_length
+from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
 from arvlite.core.storage.access import file_url
 from companies import files
+from companies.api.scoped import CompanyScopedMixin
 from companies.models import StoredFile
 from projects.models import Project
 

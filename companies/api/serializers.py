@@ -3,10 +3,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
-from companies.models import Company, CompanyApiKey, Invitation, Membership, User
+from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.services import COMPANY_PROFILE_FIELDS
 
 

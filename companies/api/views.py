@@ -10,10 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from arvlite.core.api.permissions import HasCompanyRole, IsSignedInPerson
-from arvlite.core.api.views import CompanyScopedMixin
-from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
 from companies import api_keys, invitations, selectors, services
+from companies.api.scoped import CompanyScopedMixin
 from companies.api.serializers import (
     ApiKeyCreateSerializer,
     ApiKeySerializer,
@@ -27,7 +26,7 @@ from companies.api.serializers import (
     MembershipSerializer,
     MembershipUpdateSerializer,
 )
-from companies.models import Company, CompanyApiKey, Invitation, Membership
+from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership
 
 
 @extend_schema_view(

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from arvlite.core.audit import audit_log
 from arvlite.core.roles import Role
+from companies.audit import audit_log
 from companies.models import Company, User
 from companies.tests.factories import MembershipFactory
 

@@ -12,11 +12,10 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
 from companies import services
-from companies.models import Company, CompanyApiKey, Invitation, Membership, User
+from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import InvitationFactory, MembershipFactory, UserFactory, make_api_key
 
 pytestmark = pytest.mark.django_db

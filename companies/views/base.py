@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views import View
 
-from arvlite.core.portal import CompanyPortalMixin
+from companies.portal import CompanyPortalMixin
 
 
 def validation_messages(error: ValidationError) -> list[str]:

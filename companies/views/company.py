@@ -16,12 +16,11 @@ from django.views.generic import TemplateView
 from arcontent.analytics.cache import totals_cached
 from arcontent.analytics.periods import period_last
 from arvlite.core.forms import add_validation_errors
-from arvlite.core.models import AuditEntry
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from companies import selectors, services
 from companies.forms import CompanyCreateForm, CompanySettingsForm
-from companies.models import Company
+from companies.models import AuditEntry, Company
+from companies.portal import CompanyPortalMixin
 from companies.views.base import CompanyActionView
 from projects.selectors import project_list
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from arvlite.core.forms import add_validation_errors
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role, role_allows
 from companies import api_keys, invitations, selectors, services
 from companies.forms import ApiKeyForm, InviteForm, RoleForm
 from companies.models import CompanyApiKey, Invitation
+from companies.portal import CompanyPortalMixin
 from companies.views.base import CompanyActionView
 
 

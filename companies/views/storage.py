@@ -6,10 +6,10 @@ from typing import Any
 
 from django.views.generic import TemplateView
 
-from arvlite.core.portal import CompanyPortalMixin
 from arvlite.core.roles import Role
 from companies import files
 from companies.models import StoredFile
+from companies.portal import CompanyPortalMixin
 
 
 class StorageUsageView(CompanyPortalMixin, TemplateView):

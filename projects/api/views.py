@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from arvlite.core.api.views import CompanyScopedMixin
 from arvlite.core.roles import Role
+from companies.api.scoped import CompanyScopedMixin
 from projects import selectors, services
 from projects.api.serializers import (
     ProjectCreateSerializer,

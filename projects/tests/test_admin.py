@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from arvlite.core.models import AuditEntry
 from arvlite.core.tenancy import scopes_disabled
-from companies.models import Company, User
+from companies.models import AuditEntry, Company, User
 from companies.tests.factories import UserFactory
 from projects.models import Project, ProjectTemplate
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory

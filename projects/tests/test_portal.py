@@ -5,9 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from arvlite.core.models import AuditEntry
 from arvlite.core.tenancy import scopes_disabled
-from companies.models import Company, User
+from companies.models import AuditEntry, Company, User
 from projects.models import Project, ProjectTemplate
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from arvlite.core.models import AuditEntry
-from companies.models import Company, User
+from companies.models import AuditEntry, Company, User
 from projects import services
 from projects.models import PlaybackMode, Project, ProjectTemplate, QrLabelStyle
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory

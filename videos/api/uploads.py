@@ -36,9 +36,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arcontent.models import ARContent
-from arvlite.core.api.views import CompanyScopedMixin
 from arvlite.core.roles import Role
 from companies.api.file_views import QuotaExceeded
+from companies.api.scoped import CompanyScopedMixin
 from companies.files import StorageQuotaExceededError
 from videos import uploads
 from videos.models import UploadSession

@@ -18,9 +18,10 @@ from rest_framework.views import APIView
 
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
-from arvlite.core.api.views import CompanyScopedMixin, content_length
+from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
 from companies.api.file_views import QuotaExceeded
+from companies.api.scoped import CompanyScopedMixin
 from companies.files import StorageQuotaExceededError, quota_check
 from videos import selectors, services
 from videos.api.serializers import (

@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from django_scopes import ScopeError
 
-from arvlite.core.audit import audit_log
-from arvlite.core.models import AuditEntry
 from arvlite.core.roles import Role, role_allows
-from arvlite.core.tenancy import company_scope, membership_for, scopes_disabled
-from companies.models import Company, User
+from arvlite.core.tenancy import company_scope, scopes_disabled
+from companies.audit import audit_log
+from companies.models import AuditEntry, Company, User
+from companies.selectors import membership_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from arvlite.core.storage.access import signature_is_valid
 from arvlite.core.storage.keys import company_id_of
 from arvlite.core.storage.ranges import ranged_response
 from arvlite.core.tenancy import scopes_disabled
+from companies.models import Company, Membership, StoredFile
 
 
 def _allowed(request: HttpRequest, key: str) -> bool:
@@ -22,10 +23,8 @@ def _allowed(request: HttpRequest, key: str) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    from companies.models import Membership
-
     return Membership.objects.filter(
-        user=user, company_id=company_id_of(key), company__status="active"
+        user=user, company_id=company_id_of(key), company__status=Company.Status.ACTIVE
     ).exists()  # a deactivated company's files are out of reach, like its pages
 
 
@@ -33,8 +32,6 @@ def _allowed(request: HttpRequest, key: str) -> bool:
 def serve_file(request: HttpRequest, key: str) -> HttpResponseBase:
     """A signed, unexpired link, or a signed-in member of the key's company, gets the file
     with Range support. Anything else is 404, whether or not the file exists."""
-    from companies.models import StoredFile
-
     if company_id_of(key) is None or not _allowed(request, key):
         raise Http404
     with scopes_disabled():  # access was decided above from the signature or membership

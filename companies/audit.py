@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 from django.db import models
 
-if TYPE_CHECKING:
-    from arvlite.core.models import AuditEntry
-    from companies.models import Company
+from companies.models import AuditEntry, Company
 
 logger = structlog.get_logger(__name__)
 
@@ -28,8 +26,6 @@ def audit_log(
     Call it inside the service's transaction so the entry and the change commit together.
     ``changes`` must be JSON-serialisable, e.g. ``{"status": ["draft", "active"]}``.
     """
-    from arvlite.core.models import AuditEntry
-
     # An API key is authenticated but is not a user: such changes are recorded without one.
     user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
     entry = AuditEntry.objects.create(

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponseBase
 
 from arvlite.core.api.permissions import required_role
 from arvlite.core.roles import Role, role_allows
-from arvlite.core.tenancy import company_scope, membership_for
+from arvlite.core.tenancy import company_scope
+from companies.selectors import membership_for
 
 
 class CompanyPortalMixin(LoginRequiredMixin):

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from arvlite.core.api.permissions import HasCompanyRole
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import company_scope, membership_for
+from arvlite.core.tenancy import company_scope
+from companies.selectors import membership_for
 
 
 class CompanyScopedMixin:
@@ -49,9 +50,3 @@ class CompanyScopedMixin:
         self.company = self.membership.company
         self._scope_stack.enter_context(company_scope(self.company))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-
-
-def content_length(request: Request) -> int:
-    """The announced body size; 0 when the header is missing or not a number."""
-    raw = str(request.META.get("CONTENT_LENGTH") or "")
-    return int(raw) if raw.isascii() and raw.isdigit() else 0

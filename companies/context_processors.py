@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from companies.selectors import membership_list_for_user
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's companies (for the switcher) and the company being viewed."""
@@ -17,7 +19,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from companies.selectors import membership_list_for_user
-
         context["my_memberships"] = membership_list_for_user(user=user)
     return context
