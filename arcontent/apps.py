@@ -9,9 +9,7 @@ class ArcontentConfig(AppConfig):
 
     def ready(self) -> None:
         from arcontent.checks import published_content_blocks_company_delete
-        from arcontent.viewer import invalidation
         from companies.services import COMPANY_DELETE_BLOCKERS
 
-        invalidation.connect()
         if published_content_blocks_company_delete not in COMPANY_DELETE_BLOCKERS:
             COMPANY_DELETE_BLOCKERS.append(published_content_blocks_company_delete)

@@ -22,11 +22,12 @@ from django.utils import timezone
 from arcontent.imaging import similarity
 from arcontent.imaging.analysis import analyze
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
-from arcontent.imaging.derivatives import make_marker, make_thumbnails
+from arcontent.imaging.derivatives import make_marker
 from arcontent.imaging.enhance import enhance
 from arcontent.models import ARContent, MarkerFingerprint
 from arcontent.webar.compiler import CompileError, CompilerUnavailableError, compile_target
 from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.thumbnails import make_thumbnails
 from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile

@@ -55,11 +55,3 @@ def expire_content() -> int:
 def reap_stuck_pipelines() -> int:
     """Requeue (or fail, after too many attempts) pipelines stuck in "running"."""
     return pipeline.reap_stuck()
-
-
-@shared_task(name="arcontent.flush_views", acks_late=True, soft_time_limit=240, time_limit=300)
-def flush_views() -> int:
-    """Write the buffered views and session events (every 15 s from beat)."""
-    from arcontent.viewer.flush import flush
-
-    return flush().events

@@ -16,4 +16,3 @@ app = Celery("arvlite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["arvlite.core"])
-app.autodiscover_tasks(["arcontent.analytics"])  # a package inside an app: not found by the call above

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "projects",
     "arcontent",
     "videos",
+    "arcontent.viewer",
+    "arcontent.analytics",
     "orders",
     "notifications",
 ]

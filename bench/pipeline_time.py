@@ -35,10 +35,11 @@ from PIL import Image  # noqa: E402
 
 from arcontent.imaging.analysis import analyze  # noqa: E402
 from arcontent.imaging.decode import load_photo  # noqa: E402
-from arcontent.imaging.derivatives import make_marker, make_thumbnails  # noqa: E402
+from arcontent.imaging.derivatives import make_marker  # noqa: E402
 from arcontent.imaging.enhance import enhance  # noqa: E402
 from arcontent.imaging.similarity import fingerprint  # noqa: E402
 from arcontent.imaging.tests.images import textured_photo  # noqa: E402
+from arvlite.core.thumbnails import make_thumbnails  # noqa: E402
 
 TARGET_SECONDS = 3.0
 

@@ -12,3 +12,6 @@ class CompaniesConfig(AppConfig):
             schema,  # noqa: F401 - registers the OpenAPI auth extension
             signals,  # noqa: F401 - removes storage objects of deleted file rows
         )
+        from companies.dashboard import register_company_panels
+
+        register_company_panels()

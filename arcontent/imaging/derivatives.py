@@ -1,5 +1,5 @@
-"""Files made from an accepted photo: the marker the AR trackers learn, and the thumbnails
-the portal shows."""
+"""The marker made from an accepted photo: the image the AR trackers learn. (Thumbnails,
+shared with video posters, are made by arvlite.core.thumbnails.)"""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import io
 
 from PIL import Image
 
+from arvlite.core.thumbnails import REDUCING_GAP
+
 MARKER_MAX_SIDE = 1024
 MARKER_JPEG_QUALITY = 90
-THUMBNAIL_SIZES = ((150, 112), (320, 240), (640, 480))
-THUMBNAIL_WEBP_QUALITY = 85
-
-# Pillow first shrinks by an integer factor with a box filter, then finishes with Lanczos.
-# At a gap of 3 the result is indistinguishable from a full Lanczos pass and a 12-megapixel
-# photo resizes several times faster.
-_REDUCING_GAP = 3.0
 
 
 def marker_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -36,57 +31,10 @@ def make_marker(image: Image.Image) -> bytes:
     rgb = image.convert("RGB")
     size = marker_size(rgb.size)
     if size != rgb.size:
-        rgb = rgb.resize(size, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)
+        rgb = rgb.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     buffer = io.BytesIO()
     # Baseline, not progressive: some native AR SDKs and older decoders on print stations
     # handle only baseline JPEG. No EXIF is written, so the orientation already applied
     # cannot be applied twice.
     rgb.save(buffer, format="JPEG", quality=MARKER_JPEG_QUALITY, progressive=False, optimize=True)
     return buffer.getvalue()
-
-
-def make_thumbnails(image: Image.Image) -> dict[str, bytes]:
-    """WebP thumbnails keyed "150x112", "320x240", "640x480", each filling its exact size:
-    scaled to cover it, then cropped around the centre."""
-    rgb = image.convert("RGB")
-    # Shrink once to just above the largest thumbnail so the three resizes below start from
-    # ~0.5 megapixels instead of the full photo.
-    largest = max(width for width, _ in THUMBNAIL_SIZES), max(height for _, height in THUMBNAIL_SIZES)
-    rgb = _shrink_to_cover(rgb, (largest[0] * 2, largest[1] * 2))
-    thumbnails = {}
-    for width, height in THUMBNAIL_SIZES:
-        thumbnail = rgb.resize(
-            (width, height),
-            Image.Resampling.LANCZOS,
-            box=cover_box(rgb.size, (width, height)),
-            reducing_gap=_REDUCING_GAP,
-        )
-        buffer = io.BytesIO()
-        thumbnail.save(buffer, format="WEBP", quality=THUMBNAIL_WEBP_QUALITY, method=4)
-        thumbnails[f"{width}x{height}"] = buffer.getvalue()
-    return thumbnails
-
-
-def cover_box(source: tuple[int, int], target: tuple[int, int]) -> tuple[float, float, float, float]:
-    """The centred region of `source` with the target's aspect ratio: the part that remains
-    when the source is scaled to cover the target and the overflow is cut equally from both
-    sides."""
-    source_width, source_height = source
-    target_width, target_height = target
-    if source_width * target_height > target_width * source_height:
-        # Wider than the target: keep the full height, cut the sides.
-        width = source_height * target_width / target_height
-        left = (source_width - width) / 2
-        return left, 0.0, left + width, float(source_height)
-    height = source_width * target_height / target_width
-    top = (source_height - height) / 2
-    return 0.0, top, float(source_width), top + height
-
-
-def _shrink_to_cover(image: Image.Image, minimum: tuple[int, int]) -> Image.Image:
-    """Downscale keeping proportions while both sides stay at least `minimum`."""
-    scale = max(minimum[0] / image.width, minimum[1] / image.height)
-    if scale >= 1:
-        return image
-    size = (max(minimum[0], round(image.width * scale)), max(minimum[1], round(image.height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)

@@ -172,7 +172,7 @@ def test_the_admin_shows_sessions_and_roll_ups_read_only(client: Client, scanned
 @pytest.mark.django_db(transaction=True)
 def test_scans_made_through_the_viewer_show_on_the_analytics_page(company: Company, viewer: User) -> None:
     """End to end: three scans by two phones → the periodic flush and roll-up tasks → the page."""
-    from arcontent.tasks import flush_views
+    from arcontent.viewer.tasks import flush_views
     from arvlite.core.tenancy import scopes_disabled
     from videos.tests.factories import make_video
 

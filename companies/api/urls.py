@@ -1,6 +1,6 @@
 from django.urls import path
 
-from companies.api import auth_views, file_views, views
+from companies.api import auth_views, views
 
 C = "companies/<slug:company_slug>"
 
@@ -56,15 +56,4 @@ urlpatterns = [
         name="api-key-revoke",
     ),
     path(f"{C}/audit-log/", views.AuditEntryViewSet.as_view({"get": "list"}), name="audit-list"),
-    path(
-        f"{C}/files/",
-        file_views.StoredFileViewSet.as_view({"get": "list", "post": "create"}),
-        name="file-list",
-    ),
-    path(
-        f"{C}/files/<int:pk>/",
-        file_views.StoredFileViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
-        name="file-detail",
-    ),
-    path(f"{C}/storage/", file_views.StorageUsageView.as_view(), name="storage-usage"),
 ]

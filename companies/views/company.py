@@ -13,16 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
-from arcontent.analytics.cache import totals_cached
-from arcontent.analytics.periods import period_last
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies import selectors, services
+from companies.dashboard import dashboard_panels
 from companies.forms import CompanyCreateForm, CompanySettingsForm
-from companies.models import AuditEntry, Company
+from companies.models import Company
 from companies.portal import CompanyPortalMixin
 from companies.views.base import CompanyActionView
-from projects.selectors import project_list
 
 
 class CompanyDashboardView(CompanyPortalMixin, TemplateView):
@@ -31,16 +29,7 @@ class CompanyDashboardView(CompanyPortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["members"] = list(selectors.member_list(company=self.company)[:10])
-        context["recent_projects"] = list(project_list(company=self.company).order_by("-created_at")[:5])
-        context["analytics_totals"] = totals_cached(
-            company=self.company, period=period_last(company=self.company, days=30)
-        )
-        can_see_audit = role_allows(self.membership.role, Role.MANAGER)
-        context["can_see_audit"] = can_see_audit
-        context["recent_activity"] = (
-            list(AuditEntry.objects.select_related("actor")[:10]) if can_see_audit else []
-        )
+        context["panels"] = dashboard_panels(membership=self.membership)
         return context
 
 

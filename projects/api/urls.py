@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.api import views
+from projects.api import file_views, views
 
 project_list = views.ProjectViewSet.as_view({"get": "list", "post": "create"})
 project_detail = views.ProjectViewSet.as_view(
@@ -28,4 +28,15 @@ urlpatterns = [
     ),
     path(f"{PREFIX}project-templates/", template_list, name="project-template-list"),
     path(f"{PREFIX}project-templates/<int:pk>/", template_detail, name="project-template-detail"),
+    path(
+        f"{PREFIX}files/",
+        file_views.StoredFileViewSet.as_view({"get": "list", "post": "create"}),
+        name="file-list",
+    ),
+    path(
+        f"{PREFIX}files/<int:pk>/",
+        file_views.StoredFileViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="file-detail",
+    ),
+    path(f"{PREFIX}storage/", file_views.StorageUsageView.as_view(), name="storage-usage"),
 ]

@@ -299,3 +299,25 @@ def test_an_empty_template_list_explains_templates(as_editor: Client, company: C
     html = as_editor.get(f"{BASE}/project-templates/").content.decode()
     assert "No templates yet" in html
     assert 'data-testid="new-template"' in html
+
+
+def test_the_dashboard_shows_the_panels_of_every_app_in_order(
+    client: Client, company: Company, other_company: Company, manager: User
+) -> None:
+    ProjectFactory(company=company, name="Wedding season")
+    ProjectFactory(company=other_company, name="Not ours")
+    client.force_login(manager)
+    html = client.get(f"/c/{company.slug}/").content.decode()
+    # analytics (a band), then the cards: recent projects, team, activity
+    order = [
+        html.index(marker)
+        for marker in (
+            'data-testid="dashboard-analytics"',
+            'data-panel="recent_projects"',
+            'data-panel="team"',
+            'data-panel="activity"',
+        )
+    ]
+    assert order == sorted(order)
+    assert "Wedding season" in html
+    assert "Not ours" not in html

@@ -37,7 +37,7 @@ from rest_framework.views import APIView
 
 from arcontent.models import ARContent
 from arvlite.core.roles import Role
-from companies.api.file_views import QuotaExceeded
+from companies.api.quota import QuotaExceeded
 from companies.api.scoped import CompanyScopedMixin
 from companies.files import StorageQuotaExceededError
 from videos import uploads

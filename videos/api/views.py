@@ -20,7 +20,7 @@ from arcontent.models import ARContent
 from arcontent.selectors import content_list
 from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
-from companies.api.file_views import QuotaExceeded
+from companies.api.quota import QuotaExceeded
 from companies.api.scoped import CompanyScopedMixin
 from companies.files import StorageQuotaExceededError, quota_check
 from videos import selectors, services

@@ -13,7 +13,7 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from PIL import Image
 
-from arcontent.imaging.derivatives import make_thumbnails
+from arvlite.core.thumbnails import make_thumbnails
 from videos.media.container import open_input, packets_until_damage, require_video_stream
 from videos.media.errors import UNDECODABLE, VideoRejectedError
 from videos.media.filters import drain, needs_filter, video_graph

@@ -6,15 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from arcontent.imaging.derivatives import (
-    MARKER_MAX_SIDE,
-    THUMBNAIL_SIZES,
-    cover_box,
-    make_marker,
-    make_thumbnails,
-    marker_size,
-)
+from arcontent.imaging.derivatives import MARKER_MAX_SIDE, make_marker, marker_size
 from arcontent.imaging.tests.images import textured_photo
+from arvlite.core.thumbnails import THUMBNAIL_SIZES, cover_box, make_thumbnails
 
 
 def opened(data: bytes) -> Image.Image:

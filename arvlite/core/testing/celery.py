@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
@@ -55,8 +56,7 @@ def celery_worker(
     """Start workers with ``start(queues, name)``; tasks sent from the test process go to
     the broker instead of running in process. The app's queues are emptied when the test
     starts (left-overs of an interrupted run) and every queue used when it ends."""
-    from arvlite.celery import app
-
+    app = current_app  # the project's app: arvlite/__init__.py loads it with Django
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete(*(queue.name for queue in app.conf.task_queues))
     monkeypatch.setitem(app.conf, "task_always_eager", False)

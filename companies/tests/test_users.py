@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.test import RequestFactory
 
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
-from companies.management.commands.seed_demo import DEMO_COMPANY_SLUG
 from companies.models import Company, Membership, User
 from companies.services import company_create, membership_set
 
@@ -56,21 +52,3 @@ def test_changing_a_role_is_audited(company: Company, owner: User, viewer: User)
         entry = company.audit_entries.get(action="membership.set")
     assert entry.changes == {"role": ["viewer", "editor"]}
     assert entry.actor == owner
-
-
-def test_seed_demo_is_safe_to_run_twice_and_prints_working_passwords() -> None:
-    out = io.StringIO()
-    call_command("seed_demo", "--no-content", stdout=out)
-    call_command("seed_demo", "--no-content", "--password", "demo-password-42", stdout=out)
-    assert Company.objects.filter(slug=DEMO_COMPANY_SLUG).count() == 1
-    company = Company.objects.get(slug=DEMO_COMPANY_SLUG)
-    assert company.memberships.count() == 2
-    assert "demo-password-42" in out.getvalue()
-    owner = authenticate(
-        RequestFactory().post("/"), username="owner@demo.arvlite.example", password="demo-password-42"
-    )
-    assert owner is not None
-    assert Membership.objects.get(user=owner, company=company).role == Role.OWNER
-    operator = User.objects.get(email="operator@demo.arvlite.example")
-    assert operator.is_staff
-    assert not operator.memberships.exists()

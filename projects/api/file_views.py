@@ -1,4 +1,5 @@
-"""Stored files and storage usage of a company."""
+"""Stored files and storage usage of a company. Here rather than in companies because a file
+may be attributed to a project (upload parameter, usage per project)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
 from arvlite.core.storage.access import file_url
 from companies import files
+from companies.api.quota import QuotaExceeded
 from companies.api.scoped import CompanyScopedMixin
 from companies.models import StoredFile
 from projects.models import Project
@@ -57,11 +59,6 @@ class UsageSerializer(serializers.Serializer[files.Usage]):
     percent = serializers.FloatField()
     by_kind = serializers.ListField(child=serializers.DictField())
     by_project = serializers.ListField(child=serializers.DictField())
-
-
-class QuotaExceeded(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "quota_exceeded"
 
 
 @extend_schema_view(

@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from arcontent.demo import ensure_demo_content
 from arcontent.models import ARContent
+from arcontent.viewer.demo import ensure_demo_content
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
