@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -68,17 +69,9 @@ def label_pdf_response(content: ARContent, *, language: str) -> HttpResponse:
     return _download(pdf, "application/pdf", _name(content, "label.pdf"))
 
 
-def _marker_in_use(content: ARContent) -> StoredFile | None:
-    return (
-        content.enhanced_marker if content.marker_is_enhanced and content.enhanced_marker else content.marker
-    )
-
-
 def print_sheet_response(content: ARContent, *, language: str) -> HttpResponse:
     """The A4 sheet with the photo at its print size; the marker JPEG is what prints."""
-    from django.core.exceptions import ValidationError
-
-    marker = _marker_in_use(content)
+    marker = content.marker_in_use
     if marker is None:
         raise ValidationError("The marker is not ready yet: wait until processing has finished.")
     try:
@@ -111,7 +104,7 @@ def export_zip_response(content: ARContent) -> StreamingHttpResponse:
     members: list[tuple[str, StoredFile]] = []
     if content.photo:
         members.append((f"photo.{content.photo.key.rsplit('.', 1)[-1]}", content.photo))
-    marker = _marker_in_use(content)
+    marker = content.marker_in_use
     if marker:
         members.append(("marker.jpg", marker))
     if content.web_target:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arvlite.core.tenancy import TenantManager
+from companies.models import StoredFile
 from projects.models import MAX_PRINT_CM, MAX_TERM_YEARS, MIN_PRINT_CM, MIN_TERM_YEARS
 
 FILE_FK = {"on_delete": models.SET_NULL, "null": True, "blank": True, "related_name": "+"}
@@ -162,6 +163,14 @@ class ARContent(models.Model):
             "width": _trim(self.print_width_cm),
             "height": _trim(self.print_height_cm),
         }
+
+    @property
+    def marker_in_use(self) -> StoredFile | None:
+        """The marker prints and trackers use: the enhanced candidate once chosen, else the
+        marker made from the photo (None until processing made one)."""
+        if self.marker_is_enhanced and self.enhanced_marker_id is not None:
+            return self.enhanced_marker
+        return self.marker
 
     @property
     def is_expired(self) -> bool:

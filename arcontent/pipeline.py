@@ -2,7 +2,9 @@
 
 The job's state lives on the content row (``pipeline_*`` fields). A run starts by claiming
 the job with a conditional update, so two deliveries of one task never both work; outputs
-replace the previous run's files, so a run can be repeated safely.
+replace the previous run's files, so a run can be repeated safely. The tasks run these
+functions inside the content's company scope (arvlite.core.tenant_tasks); only the reaper
+and the similar-marker search look across companies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 import structlog
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.imaging.derivatives import make_marker
 from arcontent.imaging.enhance import enhance
 from arcontent.models import ARContent, MarkerFingerprint
+from arcontent.tasks import TransientPipelineError, process_content, process_web_target
 from arcontent.webar.compiler import CompileError, CompilerUnavailableError, compile_target
 from arvlite.core.tenancy import scopes_disabled
 from arvlite.core.thumbnails import make_thumbnails
@@ -42,21 +45,16 @@ SIMILAR_MAX_CANDIDATES = 25
 WEBAR_OFF_REASON = "Web AR targets are switched off on this server (WEBAR_TARGETS=false)."
 
 
-class TransientPipelineError(Exception):
-    """Something outside the photo failed (storage, database): worth another try."""
-
-
-def _claim(content_id: int) -> bool:
+def _claim(content: ARContent) -> bool:
     """Take the job: pending (or a failed job being re-run) → running, one winner only."""
-    with scopes_disabled():
-        claimed = ARContent.objects.filter(
-            pk=content_id, pipeline_status=Pipeline.PENDING, status=ARContent.Status.PROCESSING
-        ).update(
-            pipeline_status=Pipeline.RUNNING,
-            pipeline_attempts=F("pipeline_attempts") + 1,
-            pipeline_started_at=timezone.now(),
-            pipeline_error="",
-        )
+    claimed = ARContent.objects.filter(
+        pk=content.pk, pipeline_status=Pipeline.PENDING, status=ARContent.Status.PROCESSING
+    ).update(
+        pipeline_status=Pipeline.RUNNING,
+        pipeline_attempts=F("pipeline_attempts") + 1,
+        pipeline_started_at=timezone.now(),
+        pipeline_error="",
+    )
     return claimed == 1
 
 
@@ -75,14 +73,13 @@ def _store(content: ARContent, kind: str, data: bytes, name: str) -> StoredFile:
     )
 
 
-def run_pipeline(content_id: int) -> None:
+def run_pipeline(content: ARContent) -> None:
     """Build everything the content needs from its photo; on a bad photo the content goes
     back to draft with the reason; on transient trouble the job is released for a retry."""
-    if not _claim(content_id):
-        logger.info("pipeline.skip_unclaimed", content_id=content_id)
+    if not _claim(content):
+        logger.info("pipeline.skip_unclaimed", content_id=content.pk)
         return
-    with scopes_disabled():
-        content = ARContent.objects.select_related("company", "project", "photo").get(pk=content_id)
+    content.refresh_from_db(fields=["pipeline_status", "pipeline_attempts", "pipeline_started_at"])
     try:
         outputs = _build_outputs(content)
     except PhotoRejectedError as error:
@@ -92,15 +89,13 @@ def run_pipeline(content_id: int) -> None:
         if _is_transient(error) and content.pipeline_attempts < MAX_ATTEMPTS:
             _release(content)
             raise TransientPipelineError(str(error)) from error
-        logger.exception("pipeline.failed", content_id=content_id)
+        logger.exception("pipeline.failed", content_id=content.pk)
         _fail(content, "Processing failed unexpectedly. Try again; if it keeps failing, contact support.")
         return
     _finish(content, outputs)
 
 
 def _is_transient(error: Exception) -> bool:
-    from django.db import OperationalError
-
     return isinstance(error, OSError | OperationalError)
 
 
@@ -131,14 +126,13 @@ def _build_outputs(content: ARContent) -> dict[str, Any]:
 
 
 def _release(content: ARContent) -> None:
-    with scopes_disabled():
-        ARContent.objects.filter(pk=content.pk, pipeline_status=Pipeline.RUNNING).update(
-            pipeline_status=Pipeline.PENDING
-        )
+    ARContent.objects.filter(pk=content.pk, pipeline_status=Pipeline.RUNNING).update(
+        pipeline_status=Pipeline.PENDING
+    )
 
 
 def _fail(content: ARContent, reason: str) -> None:
-    with scopes_disabled(), transaction.atomic():
+    with transaction.atomic():
         ARContent.objects.filter(pk=content.pk).update(
             pipeline_status=Pipeline.FAILED,
             pipeline_error=reason,
@@ -153,7 +147,7 @@ def _fail(content: ARContent, reason: str) -> None:
 def _finish(content: ARContent, outputs: dict[str, Any]) -> None:
     """Swap the new files in, drop the previous run's, and record the similar markers."""
     thumbnails = outputs["thumbnails"]
-    with scopes_disabled(), transaction.atomic():
+    with transaction.atomic():
         locked = ARContent.objects.select_for_update().get(pk=content.pk)
         old_files = [locked.marker_id, locked.enhanced_marker_id, locked.thumbnail_small_id,
                      locked.thumbnail_medium_id, locked.thumbnail_large_id]  # fmt: skip
@@ -176,8 +170,6 @@ def _finish(content: ARContent, outputs: dict[str, Any]) -> None:
         StoredFile.objects.filter(pk__in=[pk for pk in old_files if pk]).delete()
         audit_log(company=locked.company, actor=None, action="content.processed", target=locked,
                   changes={"status": ["processing", "ready"], "score": [None, locked.analysis.get("score")]})  # fmt: skip
-        from arcontent.tasks import process_web_target
-
         process_web_target.delay_on_commit(locked.pk)
 
 
@@ -210,19 +202,21 @@ def find_similar(content: ARContent, fp: similarity.Fingerprint) -> list[dict[st
 
     Cross-tenant by design; what is kept about another company's match is only that it
     exists — never its content, company or order number."""
-    rows = list(
-        MarkerFingerprint.objects.exclude(content_id=content.pk).values_list(
-            "content_id", "company_id", "phash_0", "phash_90", "phash_180", "phash_270"
+    with scopes_disabled():  # one print can be mistaken for another company's: search them all
+        rows = list(
+            MarkerFingerprint.objects.exclude(content_id=content.pk).values_list(
+                "content_id", "company_id", "phash_0", "phash_90", "phash_180", "phash_270"
+            )
         )
-    )
     if not rows:
         return []
     stored = np.array([[_unsigned(v) for v in row[2:]] for row in rows], dtype=np.uint64)
     indices = similarity.prefilter_array(fp, stored)[:SIMILAR_MAX_CANDIDATES]
     candidates = {int(rows[int(i)][0]): int(rows[int(i)][1]) for i in indices}
-    features = dict(
-        MarkerFingerprint.objects.filter(content_id__in=candidates).values_list("content_id", "features")
-    )  # one query for all candidates
+    with scopes_disabled():  # the candidates' features, whichever company they belong to
+        features = dict(
+            MarkerFingerprint.objects.filter(content_id__in=candidates).values_list("content_id", "features")
+        )  # one query for all candidates
     matches = []
     for content_id, company_id in candidates.items():
         result = similarity.match(fp, similarity.Fingerprint.from_bytes(bytes(features[content_id])))
@@ -237,15 +231,9 @@ def find_similar(content: ARContent, fp: similarity.Fingerprint) -> list[dict[st
     return matches
 
 
-def build_web_target(content_id: int) -> None:
+def build_web_target(content: ARContent) -> None:
     """Compile the marker in use into a MindAR target, or record why it is unavailable."""
-    with scopes_disabled():
-        content = ARContent.objects.select_related("company", "project", "marker", "enhanced_marker").get(
-            pk=content_id
-        )
-    marker = (
-        content.enhanced_marker if content.marker_is_enhanced and content.enhanced_marker else content.marker
-    )
+    marker = content.marker_in_use
     if marker is None:
         return
     if not settings.WEBAR_TARGETS:
@@ -270,7 +258,7 @@ def build_web_target(content_id: int) -> None:
 def _set_web_target(
     content: ARContent, *, status: str, reason: str, stored: StoredFile | None = None, version: str = ""
 ) -> None:
-    with scopes_disabled(), transaction.atomic():
+    with transaction.atomic():
         locked = ARContent.objects.select_for_update().get(pk=content.pk)
         previous = locked.web_target_id
         locked.web_target_status = status
@@ -289,7 +277,7 @@ def reap_stuck() -> int:
     them after MAX_ATTEMPTS. Returns how many were touched."""
     cutoff = timezone.now() - STUCK_AFTER
     touched = 0
-    with scopes_disabled():
+    with scopes_disabled():  # a platform-wide sweep: stuck jobs of every company
         stuck = ARContent.objects.filter(pipeline_status=Pipeline.RUNNING, pipeline_started_at__lt=cutoff)
         for content in stuck.select_related("company"):
             if content.pipeline_attempts >= MAX_ATTEMPTS:
@@ -298,11 +286,7 @@ def reap_stuck() -> int:
                     "Processing did not finish after several attempts. Try again or use another photo.",
                 )
             else:
-                ARContent.objects.filter(pk=content.pk, pipeline_status=Pipeline.RUNNING).update(
-                    pipeline_status=Pipeline.PENDING
-                )
-                from arcontent.tasks import process_content
-
+                _release(content)
                 process_content.delay(content.pk)
             touched += 1
     return touched

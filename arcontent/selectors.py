@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from arcontent.models import ARContent
 from companies.models import Company
@@ -25,3 +28,9 @@ def content_list(*, company: Company, search: str | None = None) -> QuerySet[ARC
             | Q(customer_phone__icontains=term)
         )
     return contents
+
+
+def content_get(*, company: Company, unique_id: uuid.UUID | str) -> ARContent:
+    """One content of ``company`` by its public id, with project and files loaded; 404 for
+    an id of another company or none at all (the two answer alike)."""
+    return get_object_or_404(content_list(company=company), unique_id=unique_id)

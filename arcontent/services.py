@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import phonenumbers
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -22,9 +22,11 @@ from django.utils.translation import gettext_lazy
 
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent, OrderNumberCounter
+from arcontent.tasks import process_content, process_web_target
+from arvlite.core.tenancy import scopes_disabled
 from companies.audit import audit_log
 from companies.files import stored_file_create
-from companies.models import Company, StoredFile
+from companies.models import Company, StoredFile, User
 from projects.models import Project
 
 Status = ARContent.Status
@@ -163,8 +165,6 @@ def content_create(
 
 
 def _dispatch_pipeline(content: ARContent) -> None:
-    from arcontent.tasks import process_content
-
     process_content.delay_on_commit(content.pk)
 
 
@@ -308,11 +308,9 @@ def content_renew(*, content: ARContent, actor: Any, years: int | None = None) -
 def content_expire_due(*, now: datetime | None = None) -> int:
     """Move published or paused content past its ``expires_at`` to ``expired``. Crosses
     tenants by design (a periodic job); safe to repeat. Returns how many changed."""
-    from arvlite.core.tenancy import scopes_disabled
-
     now = now or timezone.now()
     changed = 0
-    with scopes_disabled():
+    with scopes_disabled():  # a platform-wide sweep: every company's expired content
         due = ARContent.objects.filter(status__in=[Status.ACTIVE, Status.PAUSED], expires_at__lte=now)
         for pk in due.values_list("pk", flat=True).iterator():
             with transaction.atomic():
@@ -327,10 +325,6 @@ def content_expire_due(*, now: datetime | None = None) -> int:
 def content_override(*, content: ARContent, actor: Any, what: str) -> ARContent:
     """An editor accepts a similar-marker warning (``what="similar"``) or a poor
     trackability score (``what="quality"``) so the content can be published."""
-    from django.core.exceptions import PermissionDenied
-
-    from companies.models import User
-
     if not isinstance(actor, User):
         raise PermissionDenied(_("Only a signed-in editor can accept this; API keys cannot."))
     content = _locked(content)
@@ -360,8 +354,6 @@ def content_use_enhanced_marker(*, content: ARContent, actor: Any, use: bool) ->
             company=content.company, actor=actor, action="content.use_enhanced_marker", target=content,
             changes={"marker_is_enhanced": [not use, use]},
         )  # fmt: skip
-        from arcontent.tasks import process_web_target
-
         process_web_target.delay_on_commit(content.pk)  # the target must match the marker in use
     return content
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from arcontent import services
 from arcontent.forms import ContentEditForm, ContentForm
 from arcontent.models import ARContent
-from arcontent.selectors import content_list
+from arcontent.selectors import content_get, content_list
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies.portal import CompanyPortalMixin
@@ -32,7 +32,7 @@ def _is_number(value: str) -> bool:
 
 class ContentPageMixin(CompanyPortalMixin):
     def get_content(self) -> ARContent:
-        return get_object_or_404(content_list(company=self.company), unique_id=self.kwargs["unique_id"])
+        return content_get(company=self.company, unique_id=self.kwargs["unique_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,7 @@
 """Video processing on the ``media`` queue: probe, transcode the renditions, poster and
 thumbnails. State lives on the Video row; a run claims the job first and replaces the
-previous run's files, so it is safe to repeat."""
+previous run's files, so it is safe to repeat. The task runs these functions inside the
+video's company scope (arvlite.core.tenant_tasks); only the reaper looks across companies."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from videos.media.frames import poster, thumbnails
 from videos.media.probe import probe
 from videos.media.transcode import rendition_plan, transcode
 from videos.models import Video
+from videos.tasks import process_video as process_video_task
 
 logger = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 3
@@ -34,25 +36,19 @@ TRANSCODE_TIME_LIMIT = 1500  # seconds for all renditions; under the task's hard
 THUMBNAIL_FIELDS = {"150x112": "thumbnail_small", "320x240": "thumbnail_medium", "640x480": "thumbnail_large"}
 
 
-def _claim(video_id: int) -> bool:
-    with scopes_disabled():
-        return (
-            Video.objects.filter(pk=video_id, status=Video.Status.UPLOADED).update(
-                status=Video.Status.PROCESSING,
-                progress=0,
-                attempts=F("attempts") + 1,
-                started_at=timezone.now(),
-                error="",
-            )
-            == 1
-        )
+def _claim(video: Video) -> bool:
+    claimed = Video.objects.filter(pk=video.pk, status=Video.Status.UPLOADED).update(
+        status=Video.Status.PROCESSING,
+        progress=0,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        error="",
+    )
+    return claimed == 1
 
 
 def _set_progress(video_id: int, percent: float) -> None:
-    with scopes_disabled():
-        Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).update(
-            progress=min(int(percent), 99)
-        )
+    Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).update(progress=min(int(percent), 99))
 
 
 def _store(video: Video, kind: str, data: bytes | Path, name: str) -> StoredFile:
@@ -69,13 +65,11 @@ def _store(video: Video, kind: str, data: bytes | Path, name: str) -> StoredFile
         handle.close()
 
 
-def process_video(video_id: int) -> None:
+def process_video(video: Video) -> None:
     """Build the renditions of one video; a bad file fails with the reason."""
-    if not _claim(video_id):
-        logger.info("video.skip_unclaimed", video_id=video_id)
+    if not _claim(video):
+        logger.info("video.skip_unclaimed", video_id=video.pk)
         return
-    with scopes_disabled():
-        video = Video.objects.select_related("company", "content__project", "original").get(pk=video_id)
     workdir = Path(tempfile.mkdtemp(prefix="arvlite-video-"))
     try:
         source = workdir / "source"
@@ -116,12 +110,11 @@ def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
 
 
 def _release(video: Video) -> None:
-    with scopes_disabled():
-        Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(status=Video.Status.UPLOADED)
+    Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(status=Video.Status.UPLOADED)
 
 
 def _fail(video: Video, reason: str) -> None:
-    with scopes_disabled(), transaction.atomic():
+    with transaction.atomic():
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.FAILED, error=reason, finished_at=timezone.now(), progress=0
         )
@@ -141,7 +134,7 @@ FILE_FIELDS = (
 
 def _finish(video: Video, outputs: dict[str, Any]) -> None:
     info = outputs["info"]
-    with scopes_disabled(), transaction.atomic():
+    with transaction.atomic():
         locked = Video.objects.select_for_update().get(pk=video.pk)
         old = [getattr(locked, f"{name}_id") for name in FILE_FIELDS]
         for name in FILE_FIELDS:
@@ -161,7 +154,7 @@ def reap_stuck() -> int:
     fail them after MAX_ATTEMPTS."""
     cutoff = timezone.now() - STUCK_AFTER
     touched = 0
-    with scopes_disabled():
+    with scopes_disabled():  # a platform-wide sweep: stuck videos of every company
         for video in Video.objects.filter(
             status=Video.Status.PROCESSING, started_at__lt=cutoff
         ).select_related("company"):
@@ -169,8 +162,6 @@ def reap_stuck() -> int:
                 _fail(video, "Processing did not finish after several attempts. Upload the video again.")
             else:
                 _release(video)
-                from videos.tasks import process_video as task
-
-                task.delay(video.pk)
+                process_video_task.delay(video.pk)
             touched += 1
     return touched

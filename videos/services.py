@@ -18,6 +18,7 @@ from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
 from videos.models import DateRule, Playback, Video, VideoSchedule
+from videos.tasks import process_video
 
 
 def check_video_size(size: int) -> None:
@@ -73,8 +74,6 @@ def video_create(
 
 
 def _dispatch(video: Video) -> None:
-    from videos.tasks import process_video
-
     process_video.delay_on_commit(video.pk)
 
 
@@ -296,8 +295,18 @@ def date_rules_replace(*, content: ARContent, actor: Any, rules: list[dict[str, 
 
 @transaction.atomic
 def schedule_delete(*, schedule: VideoSchedule, actor: Any) -> None:
+    """Remove a schedule; audited."""
     audit_log(company=schedule.company, actor=actor, action="schedule.delete", target=schedule)
     schedule.delete()
+
+
+@transaction.atomic
+def date_rule_delete(*, rule: DateRule, actor: Any) -> None:
+    """Remove a date rule; audited on its content, like its creation."""
+    content = rule.playback.content
+    audit_log(company=rule.company, actor=actor, action="date_rule.delete", target=content,
+              changes={"date_rule": [str(rule), None]})  # fmt: skip
+    rule.delete()
 
 
 @transaction.atomic

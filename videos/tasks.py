@@ -1,18 +1,19 @@
-"""Celery entry points of the videos app."""
+"""Celery entry points of the videos app. Thin: the work is in processing.py and
+uploads.py, imported inside each body because those modules send these tasks."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError
 
-from videos import processing
+from arvlite.core.tenant_tasks import tenant_task
+from videos.models import Video
 
 
-@shared_task(
-    bind=True,
+@tenant_task(
+    "videos.Video",
     name="videos.process_video",
+    select_related=("content__project", "original"),
     acks_late=True,
     autoretry_for=(OSError, OperationalError),
     retry_backoff=30,
@@ -21,19 +22,24 @@ from videos import processing
     soft_time_limit=1700,
     time_limit=1800,
 )
-def process_video(self: Any, video_id: int) -> None:
+def process_video(video: Video) -> None:
     """Probe, transcode (1080p/720p H.264/AAC faststart), poster and thumbnails."""
-    processing.process_video(video_id)
+    from videos import processing
+
+    processing.process_video(video)
 
 
 @shared_task(name="videos.reap_stuck_videos", ignore_result=True)
 def reap_stuck_videos() -> int:
+    """Requeue (or fail) videos stuck in "processing" (every company)."""
+    from videos import processing
+
     return processing.reap_stuck()
 
 
 @shared_task(name="videos.expire_uploads", ignore_result=True)
 def expire_uploads() -> int:
-    """Remove unfinished resumable uploads past their expiry, with their parts."""
-    from videos.uploads import expire_uploads as expire
+    """Remove unfinished resumable uploads past their expiry, with their parts (every company)."""
+    from videos import uploads
 
-    return expire()
+    return uploads.expire_uploads()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from arcontent.models import ARContent
-from arcontent.selectors import content_list
+from arcontent.selectors import content_get
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies.portal import CompanyPortalMixin
@@ -33,9 +33,7 @@ class ContentVideosMixin(CompanyPortalMixin):
 
     def get_content(self) -> ARContent:
         if not hasattr(self, "_content"):
-            self._content = get_object_or_404(
-                content_list(company=self.company), unique_id=self.kwargs["unique_id"]
-            )
+            self._content = content_get(company=self.company, unique_id=self.kwargs["unique_id"])
         return self._content
 
     def back(self) -> HttpResponse:
@@ -196,12 +194,15 @@ class PlaybackView(ContentVideosMixin, TemplateView):
         what = request.POST.get("form")
         forms = {"playback": PlaybackForm, "date_rule": DateRuleForm, "schedule": ScheduleForm}
         if what in ("delete_date_rule", "delete_schedule"):
-            model = DateRule if what == "delete_date_rule" else VideoSchedule
-            related = {"playback__content": content} if model is DateRule else {"content": content}
             pk = request.POST.get("pk", "")
             if not (pk.isascii() and pk.isdigit()):
                 return self.back()
-            get_object_or_404(model.objects.filter(**related), pk=int(pk)).delete()
+            if what == "delete_date_rule":
+                rule = get_object_or_404(DateRule.objects.filter(playback__content=content), pk=int(pk))
+                services.date_rule_delete(rule=rule, actor=request.user)
+            else:
+                schedule = get_object_or_404(VideoSchedule.objects.filter(content=content), pk=int(pk))
+                services.schedule_delete(schedule=schedule, actor=request.user)
             messages.success(request, _("Removed."))
             return self.back()
         if what not in forms:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -28,7 +27,7 @@ from arcontent.analytics.serializers import (
     analytics_data,
 )
 from arcontent.analytics.tasks import rollup_views
-from arcontent.models import ARContent
+from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.api.scoped import CompanyScopedMixin
 from projects.selectors import project_get
@@ -116,8 +115,7 @@ class ProjectAnalyticsView(AnalyticsView):
 @_summary("Analytics of one AR content")
 class ContentAnalyticsView(AnalyticsView):
     def scope(self) -> tuple[dict[str, str], dict[str, Any]]:
-        contents = ARContent.objects.filter(company=self.company)
-        content = get_object_or_404(contents, unique_id=self.kwargs["unique_id"])
+        content = content_get(company=self.company, unique_id=self.kwargs["unique_id"])
         scope = {"kind": "content", "id": str(content.unique_id), "name": content.order_number}
         return scope, {"content": content}
 

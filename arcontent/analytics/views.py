@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
@@ -17,6 +16,7 @@ from arcontent.analytics.cache import figures_cached
 from arcontent.analytics.charts import chart_data, share_rows
 from arcontent.analytics.periods import DEFAULT_DAYS, PRESETS, Period, period_from_query, period_last
 from arcontent.models import ARContent
+from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.portal import CompanyPortalMixin
 from projects.selectors import project_get
@@ -96,8 +96,7 @@ class ContentAnalyticsPageView(AnalyticsPageView):
 
     @cached_property
     def content(self) -> ARContent:
-        contents = ARContent.objects.filter(company=self.company).select_related("project")
-        return get_object_or_404(contents, unique_id=self.kwargs["unique_id"])
+        return content_get(company=self.company, unique_id=self.kwargs["unique_id"])
 
     def scope_objects(self) -> dict[str, Any]:
         return {"content": self.content}

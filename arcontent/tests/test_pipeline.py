@@ -14,6 +14,7 @@ from PIL import Image
 
 from arcontent import pipeline, services
 from arcontent.models import ARContent, MarkerFingerprint
+from arcontent.tasks import process_content
 from arcontent.tests.photos import flat_jpeg, rotated_jpeg, textured_jpeg
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, StoredFile, User
@@ -128,7 +129,7 @@ def test_a_match_in_another_company_reveals_nothing(
 def test_running_the_pipeline_twice_does_nothing_the_second_time(company: Company, editor: User) -> None:
     content = create(company, editor, textured_jpeg())
     marker = content.marker_id
-    pipeline.run_pipeline(content.pk)  # a duplicate delivery: not claimable any more
+    process_content(content.pk)  # a duplicate delivery: not claimable any more
     content.refresh_from_db()
     assert content.marker_id == marker
 
@@ -153,7 +154,7 @@ def test_a_photo_missing_from_storage_fails_with_a_readable_reason(company: Comp
         ARContent.objects.filter(pk=content.pk).update(
             status=S.PROCESSING, pipeline_status="pending", pipeline_attempts=3
         )
-    pipeline.run_pipeline(content.pk)
+    process_content(content.pk)
     content.refresh_from_db()
     assert content.status == S.DRAFT
     assert content.pipeline_status == ARContent.Pipeline.FAILED

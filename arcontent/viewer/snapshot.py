@@ -106,9 +106,7 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
     inputs["playback_mode"] = playback.mode
     inputs["active_video_id"] = playback.active_video_id
     company = content.company
-    marker = (
-        content.enhanced_marker if content.marker_is_enhanced and content.enhanced_marker else content.marker
-    )
+    marker = content.marker_in_use
     marker_url = _url(marker)
     company_info = {
         "name": company.name,

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from arvlite.core.tasks import send_email
+
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html``."""
@@ -22,8 +24,6 @@ def send_templated_email(
     *, to: str, template: str, context: dict[str, Any], language: str | None = None
 ) -> None:
     """Queue one e-mail to ``to``. Safe inside a transaction: nothing leaves before commit."""
-    from arvlite.core.tasks import send_email
-
     with translation.override(language or translation.get_language()):
         subject, text, html = render_email(template, context)
     send_email.delay_on_commit(to=to, subject=subject, text=text, html=html)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from arvlite.core.api.errors import SERVER_ERROR_MESSAGE, error_body
@@ -44,6 +45,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
         body = error_body(status_code=500, code="server_error", message=SERVER_ERROR_MESSAGE)
         return JsonResponse(body, status=500)
     # The 500 page must not depend on context processors that might be what failed.
-    from django.template import loader
-
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -35,7 +35,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arcontent.models import ARContent
+from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.api.quota import QuotaExceeded
 from companies.api.scoped import CompanyScopedMixin
@@ -181,10 +181,7 @@ class VideoUploadListView(_TusView):
         },
     )
     def post(self, request: Request, company_slug: str, unique_id: Any) -> Response:
-        content = get_object_or_404(
-            ARContent.objects.filter(company=self.company).select_related("company", "project"),
-            unique_id=unique_id,
-        )
+        content = content_get(company=self.company, unique_id=unique_id)
         if "Upload-Defer-Length" in request.headers:
             raise exceptions.ValidationError(
                 {"Upload-Defer-Length": [_("Give the Upload-Length when creating the upload.")]}

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arcontent.models import ARContent
-from arcontent.selectors import content_list
+from arcontent.selectors import content_get
 from arvlite.core.api.requests import content_length
 from arvlite.core.roles import Role
 from companies.api.quota import QuotaExceeded
@@ -48,9 +48,7 @@ class ContentChildMixin(CompanyScopedMixin):
 
     def get_content(self) -> ARContent:
         if not hasattr(self, "_content"):
-            self._content = get_object_or_404(
-                content_list(company=self.company), unique_id=self.kwargs["unique_id"]
-            )
+            self._content = content_get(company=self.company, unique_id=self.kwargs["unique_id"])
         return self._content
 
 

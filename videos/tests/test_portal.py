@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -11,8 +12,9 @@ from django.test.testcases import TestCase
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
 from arvlite.core.tenancy import company_scope
-from companies.models import Company, User
-from videos.models import Playback, Video
+from companies.models import AuditEntry, Company, User
+from videos import services
+from videos.models import DateRule, Playback, Video, VideoSchedule
 from videos.tests.factories import clip_bytes, make_video
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +115,37 @@ def test_the_playback_page_explains_bad_input(
     rule = client.post(url, {"form": "date_rule", "video": clip.pk, "date": "2026-05-09", "yearly": "on"})
     assert rule.status_code == 302
     assert b"09.05" in client.get(url).content
+
+
+def test_the_playback_page_removes_rules_and_schedules_through_the_services(
+    client: Client, company: Company, other_company: Company, content: ARContent, editor: User
+) -> None:
+    with company_scope(company):
+        clip = make_video(content, title="Birthday")
+        rule = services.date_rule_create(content=content, actor=None, video_id=clip.pk, month=5, day=9)
+        schedule = services.schedule_save(content=content, actor=None, video_id=clip.pk,
+                                          starts_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+                                          ends_at=datetime(2026, 12, 2, 10, tzinfo=UTC))  # fmt: skip
+    with company_scope(other_company):
+        theirs = make_content(other_company)
+        their_clip = make_video(theirs)
+        their_rule = services.date_rule_create(
+            content=theirs, actor=None, video_id=their_clip.pk, month=1, day=1
+        )
+    client.force_login(editor)
+    url = page(company, content, "playback/")
+
+    assert client.post(url, {"form": "delete_date_rule", "pk": their_rule.pk}).status_code == 404
+    assert client.post(url, {"form": "delete_date_rule", "pk": rule.pk}).status_code == 302
+    assert client.post(url, {"form": "delete_schedule", "pk": schedule.pk}).status_code == 302
+
+    with company_scope(company):
+        assert not DateRule.objects.filter(pk=rule.pk).exists()
+        assert not VideoSchedule.objects.filter(pk=schedule.pk).exists()
+        actions = list(AuditEntry.objects.filter(actor=editor).values_list("action", flat=True))
+    assert sorted(actions) == ["date_rule.delete", "schedule.delete"]
+    with company_scope(other_company):
+        assert DateRule.objects.filter(pk=their_rule.pk).exists()
 
 
 def test_another_company_cannot_see_the_videos(
