@@ -25,7 +25,7 @@ from arvlite.core import redis as shared_redis
 
 # The number is the Snapshot layout's version: bump it when the dataclass changes, so a
 # deployment never unpickles the previous release's snapshots.
-SNAPSHOT_KEY = "viewer:snap:1"
+SNAPSHOT_KEY = "viewer:snap:2"
 CURSOR_KEY = "viewer:cursor"
 EVENTS_KEY = "viewer:events"
 RATE_KEY = "viewer:rate"
