@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from projects.models import MAX_PRINT_CM, MAX_TERM_YEARS, MIN_PRINT_CM, MIN_TERM_YEARS, Project
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ContentForm(forms.Form):
@@ -37,7 +40,7 @@ class ContentForm(forms.Form):
         field.queryset = Project.objects.filter(company=company).exclude(status=Project.Status.ARCHIVED)
 
 
-def _required_print_size(label: str) -> forms.DecimalField:
+def _required_print_size(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(label=label, min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2)
 
 

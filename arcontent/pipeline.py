@@ -100,6 +100,8 @@ def _is_transient(error: Exception) -> bool:
 
 
 def _build_outputs(content: ARContent) -> dict[str, Any]:
+    if content.photo is None:  # its file was deleted since the upload
+        raise PhotoRejectedError("The photo is missing. Upload it again.", "empty")
     image = load_photo(
         _read(content.photo), max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
     )

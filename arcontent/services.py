@@ -316,7 +316,11 @@ def content_expire_due(*, now: datetime | None = None) -> int:
         for pk in due.values_list("pk", flat=True).iterator():
             with transaction.atomic():
                 content = ARContent.objects.select_for_update().select_related("company").get(pk=pk)
-                if content.status in (Status.ACTIVE, Status.PAUSED) and content.expires_at <= now:
+                if (
+                    content.status in (Status.ACTIVE, Status.PAUSED)
+                    and content.expires_at
+                    and content.expires_at <= now
+                ):
                     _transition(content, actor=None, action="expire", to=Status.EXPIRED)
                     changed += 1
     return changed

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -139,7 +140,8 @@ class ContentStatusPartialView(ContentDetailView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         was = request.GET.get("was")
-        if was and was != response.context_data["content"].status:
+        context = response.context_data if isinstance(response, TemplateResponse) else None
+        if was and context and was != context["content"].status:
             response["HX-Refresh"] = "true"
         return response
 

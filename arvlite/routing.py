@@ -1,9 +1,23 @@
 """WebSocket routes, collected from the apps."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
 from django.urls import path
 
 from notifications.consumers import NotificationConsumer
 
-websocket_urlpatterns = [
-    path("ws/notifications/", NotificationConsumer.as_asgi()),
+if TYPE_CHECKING:
+    # Stub-only: a URLPattern whose callback is an ASGI app, what URLRouter takes.
+    from channels.routing import URLRouter, _ExtendedURLPattern
+
+
+def _route(route: str, app: object) -> _ExtendedURLPattern:
+    # Django's path() builds Channels routes too, but its stubs accept only views.
+    return cast("_ExtendedURLPattern", path(route, app))  # type: ignore[call-overload]
+
+
+websocket_urlpatterns: list[_ExtendedURLPattern | URLRouter] = [
+    _route("ws/notifications/", NotificationConsumer.as_asgi()),
 ]

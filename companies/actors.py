@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from companies.models import User
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     # Only the annotation needs it: authentication imports the API-key services, which audit.
     from companies.authentication import ApiKeyPrincipal
 
-__all__ = ["Actor", "actor_user"]
+__all__ = ["Actor", "actor_user", "signed_in_user"]
 
 Actor: TypeAlias = "User | ApiKeyPrincipal | AnonymousUser | None"
 
@@ -27,3 +29,13 @@ def actor_user(actor: Actor) -> User | None:
     """The user to record as creator or in the audit trail: the actor when it is a saved
     user; ``None`` for an API key, the system or a visitor (their changes name no user)."""
     return actor if isinstance(actor, User) and actor.pk is not None else None
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The person behind a request that a view already requires to be signed in (the
+    portal's login_required, the API's IsSignedInPerson). Refuses anything else rather
+    than passing an anonymous visitor or an API key on as a user."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -3,7 +3,9 @@ quota checks, usage, and deletion after commit."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -178,8 +180,13 @@ def _announce_thresholds(company: Company, before: int, after: int) -> None:
         limit = quota * threshold / 100
         if before < limit <= after:
             transaction.on_commit(
-                lambda t=threshold: quota_threshold_reached.send(
-                    sender=StoredFile, company=company, threshold=t, used=after, quota=quota
+                functools.partial(
+                    quota_threshold_reached.send,
+                    sender=StoredFile,
+                    company=company,
+                    threshold=threshold,
+                    used=after,
+                    quota=quota,
                 )
             )
 
@@ -205,8 +212,8 @@ def delete_file_after_commit(key: str) -> None:
 class Usage:
     used_bytes: int
     quota_bytes: int
-    by_kind: list[dict[str, Any]]
-    by_project: list[dict[str, Any]]
+    by_kind: Sequence[Mapping[str, Any]]
+    by_project: Sequence[Mapping[str, Any]]
 
     @property
     def percent(self) -> float:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseBase
 from arvlite.core.api.permissions import required_role
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import company_scope
+from companies.models import Company, Membership
 from companies.selectors import membership_for
 
 
@@ -27,8 +28,9 @@ class CompanyPortalMixin(LoginRequiredMixin):
     write_role: str | None = Role.EDITOR
     action_roles: dict[str, str] = {}
 
-    company: Any
-    membership: Any
+    company: Company
+    membership: Membership
+    kwargs: Any  # the URL's arguments, set by the View this is mixed into
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:

@@ -48,6 +48,9 @@ class ProjectTemplateAdmin(admin.ModelAdmin):
             services.template_delete(template=template, actor=request.user)
 
 
+PROJECT_FIELDS = ("company", "name", "description", "status", *DEFAULT_FIELDS, "template", "created_by")
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     """Projects are created in the portal or the API (which copy the template's defaults);
@@ -60,7 +63,7 @@ class ProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["company"]
     raw_id_fields = ["template", "created_by"]
     readonly_fields = ["company", "status", "template", "created_by", "created_at", "updated_at"]
-    fields = ["company", "name", "description", "status", *DEFAULT_FIELDS, "template", "created_by"]
+    fields = PROJECT_FIELDS
     actions = ["archive_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -68,7 +71,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Project | None = None) -> list[str]:
         if obj is not None and obj.is_read_only:
-            return [*self.fields, "created_at", "updated_at"]  # archived projects are read-only
+            return [*PROJECT_FIELDS, "created_at", "updated_at"]  # archived projects are read-only
         return list(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:

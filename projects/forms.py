@@ -16,7 +16,7 @@ from projects.models import ContentDefaults, Project, ProjectTemplate
 DEFAULT_FIELDS = list(ContentDefaults.DEFAULT_FIELDS)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names when the form
     has that field, otherwise above the form."""
     if not hasattr(error, "error_dict"):

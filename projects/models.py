@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from arvlite.core.tenancy import TenantManager
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MIN_TERM_YEARS, MAX_TERM_YEARS = 1, 25
 MIN_PRINT_CM, MAX_PRINT_CM = Decimal("1"), Decimal("200")
@@ -30,7 +33,7 @@ class QrLabelStyle(models.TextChoices):
     BRANDED = "branded", _("Branded")
 
 
-def _print_size_field(label: str) -> models.DecimalField:
+def _print_size_field(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=5,
@@ -97,7 +100,7 @@ class ContentDefaults(models.Model):
         "notify_expiry",
     )
 
-    duplicate_name_message: ClassVar[str] = ""
+    duplicate_name_message: ClassVar[StrOrPromise] = ""
 
     def content_defaults(self) -> dict[str, object]:
         """The default values, ready to copy onto another template or project."""
@@ -118,7 +121,9 @@ class ContentDefaults(models.Model):
         company_id = getattr(self, "company_id", None)
         if not name or company_id is None:
             return
-        taken = type(self)._default_manager.filter(company_id=company_id, name__iexact=name)
+        # Any: this abstract base has no company or name field of its own; its subclasses do.
+        manager = cast("models.Manager[Any]", type(self)._default_manager)
+        taken = manager.filter(company_id=company_id, name__iexact=name)
         if self.pk is not None:
             taken = taken.exclude(pk=self.pk)
         if taken.exists():
@@ -224,5 +229,5 @@ class Project(ContentDefaults):
 
     def clean(self) -> None:
         super().clean()
-        if self.template_id is not None and self.template.company_id != self.company_id:
+        if self.template is not None and self.template.company_id != self.company_id:
             raise ValidationError({"template": _("Unknown template.")})

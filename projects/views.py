@@ -3,12 +3,12 @@ loads rows from the request's company and writes through the same services as th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -28,6 +28,9 @@ from projects.forms import (
     add_service_errors,
 )
 from projects.models import Project, ProjectTemplate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 
@@ -58,7 +61,7 @@ class ProjectPageMixin(ProjectsPortalMixin):
 def status_actions(project: Project) -> list[tuple[str, str]]:
     """The status buttons a project offers: (target status, button label)."""
     to_active = _("Restore") if project.is_read_only else _("Resume")
-    labels = {
+    labels: dict[str, StrOrPromise] = {
         Project.Status.ACTIVE: to_active,
         Project.Status.PAUSED: _("Pause"),
         Project.Status.ARCHIVED: _("Archive"),
@@ -66,7 +69,7 @@ def status_actions(project: Project) -> list[tuple[str, str]]:
     return [(status, str(labels[status])) for status in project.allowed_statuses()]
 
 
-def _refused(view: FormView, form: Form, error: ValidationError) -> HttpResponse:
+def _refused(view: FormView[Any], form: BaseForm, error: ValidationError) -> HttpResponse:
     add_service_errors(form, error)
     return view.form_invalid(form)
 
@@ -122,7 +125,7 @@ class ProjectDetailView(ProjectPageMixin, FormView):
     write_role = Role.EDITOR
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        fields = ProjectUpdateForm._meta.fields or []
+        fields = ProjectUpdateForm.Meta.fields
         initial = {name: getattr(self.project, name) for name in fields}
         return {**super().get_form_kwargs(), "initial": initial, "read_only": self.project.is_read_only}
 

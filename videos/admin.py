@@ -16,7 +16,7 @@ class VideoScheduleInline(admin.TabularInline):
     model = VideoSchedule
     extra = 0
     fields = ["starts_at", "ends_at", "note"]
-    readonly_fields = fields
+    readonly_fields = ["starts_at", "ends_at", "note"]
     can_delete = False
 
 

@@ -5,6 +5,7 @@ video's company scope (arvlite.core.tenant_tasks); only the reaper looks across 
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import tempfile
@@ -22,7 +23,7 @@ from arvlite.core.tenancy import scopes_disabled
 from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
-from videos.media.errors import TranscodeError, VideoRejectedError
+from videos.media.errors import EMPTY, TranscodeError, VideoRejectedError
 from videos.media.frames import poster, thumbnails
 from videos.media.probe import probe
 from videos.media.transcode import rendition_plan, transcode
@@ -45,6 +46,11 @@ def _claim(video: Video) -> bool:
         error="",
     )
     return claimed == 1
+
+
+def _progress(video_id: int, start: float, share: float, percent: float) -> None:
+    """One rendition's progress (0-100) as its ``share`` of the whole, from ``start``."""
+    _set_progress(video_id, start + percent * share / 100)
 
 
 def _set_progress(video_id: int, percent: float) -> None:
@@ -70,10 +76,14 @@ def process_video(video: Video) -> None:
     if not _claim(video):
         logger.info("video.skip_unclaimed", video_id=video.pk)
         return
+    original = video.original
+    if original is None:  # its file was deleted since the upload
+        _fail(video, EMPTY)
+        return
     workdir = Path(tempfile.mkdtemp(prefix="arvlite-video-"))
     try:
         source = workdir / "source"
-        with default_storage.open(video.original.key, "rb") as src, open(source, "wb") as dst:
+        with default_storage.open(original.key, "rb") as src, open(source, "wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         outputs = _build(video, source, workdir)
     except (VideoRejectedError, TranscodeError) as error:
@@ -98,7 +108,7 @@ def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
         target = workdir / f"{height}.mp4"
         transcode(
             source, target, max_height=height, time_limit=TRANSCODE_TIME_LIMIT,
-            progress=lambda p, i=index: _set_progress(video.pk, i * share + p * share / 100),
+            progress=functools.partial(_progress, video.pk, index * share, share),
         )  # fmt: skip
         outputs[field] = _store(video, StoredFile.Kind.RENDITION, target, f"{height}p.mp4")
     outputs["poster"] = _store(video, StoredFile.Kind.THUMBNAIL, poster(source), "poster.jpg")

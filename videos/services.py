@@ -4,7 +4,8 @@ rules (mode, active video, rotation, date rules, schedules). All audited."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import IO, Any
+from types import EllipsisType
+from typing import IO, Any, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,6 +150,10 @@ def playback_for(content: ARContent) -> Playback:
     return playback
 
 
+@overload
+def _own_video(content: ARContent, video_id: int, field: str) -> Video: ...
+@overload
+def _own_video(content: ARContent, video_id: int | None, field: str) -> Video | None: ...
 def _own_video(content: ARContent, video_id: int | None, field: str) -> Video | None:
     if video_id is None:
         return None
@@ -164,9 +169,9 @@ def playback_update(
     content: ARContent,
     actor: Actor,
     mode: str | None = None,
-    active_video_id: int | type[Ellipsis] | None = ...,
+    active_video_id: int | EllipsisType | None = ...,
     rotation: str | None = None,
-    rotation_default_video_id: int | type[Ellipsis] | None = ...,
+    rotation_default_video_id: int | EllipsisType | None = ...,
     rotation_sequence: list[int] | None = None,
 ) -> Playback:
     """Change the playback mode, the manually chosen video and the rotation rule.

@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, cast
 
 import structlog
 from django.conf import settings
@@ -405,7 +405,9 @@ def _store_parts(session: UploadSession, chunk: IO[bytes], chunk_length: int, wr
             original_name=f"part-{index:06d}",
             extension="part",
         )
-        written.append(default_storage.save(key, File(_Part(body, first), name=key)))
+        # _Part is file-like enough for storage (read, closed), not a full IO.
+        part = cast(IO[bytes], _Part(body, first))
+        written.append(default_storage.save(key, File(part, name=key)))
     if body.interrupted:
         logger.info(
             "upload.body_interrupted",
@@ -431,4 +433,4 @@ def _joined(session: UploadSession) -> Iterator[IO[bytes]]:
         if joined.tell() != session.length:
             raise UploadPartsLostError()
         joined.seek(0)
-        yield joined  # type: ignore[misc]
+        yield joined

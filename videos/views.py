@@ -159,7 +159,7 @@ class PlaybackView(ContentVideosMixin, TemplateView):
         days = dict(selectors.month_calendar(content=content, year=year, month=month))
         titles = dict(videos.values_list("id", "title"))
         weeks = [
-            [(day, days.get(day), titles.get(days[day].video_id) if days.get(day) else None) if day.month == month else None
+            [(day, (chosen := days.get(day)), titles.get(chosen.video_id) if chosen else None) if day.month == month else None
              for day in week]
             for week in calendar_module.Calendar().monthdatescalendar(year, month)
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,7 @@ class Counts:
         return round(self.watch_seconds / self.watched_sessions, 1)
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Counts:
+    def of(cls, row: Mapping[str, Any]) -> Counts:
         return cls(**{name: int(row.get(f"sum_{name}") or 0) for name in _FIELDS})
 
 
@@ -116,7 +117,7 @@ def _ranked(totals: dict[str, int], limit: int = SHARES_SHOWN) -> list[Share]:
     return [*shares, Share(None, rest)] if rest else shares
 
 
-def _breakdowns(rows: list[dict[str, Any]]) -> tuple[list[Share], list[Share], list[Share]]:
+def _breakdowns(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Share], list[Share], list[Share]]:
     devices: dict[str, int] = {}
     systems: dict[str, int] = {}
     browsers: dict[str, int] = {}
@@ -130,7 +131,7 @@ def _breakdowns(rows: list[dict[str, Any]]) -> tuple[list[Share], list[Share], l
     return _ranked(devices), _ranked(systems), _ranked(browsers)
 
 
-def _per_day(rows: list[dict[str, Any]]) -> tuple[dict[dt.date, dict[str, int]], int]:
+def _per_day(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[dt.date, dict[str, int]], int]:
     """The grouped rows summed per day (people only), and the bots' views."""
     days: dict[dt.date, dict[str, int]] = {}
     bots = 0
@@ -149,7 +150,7 @@ def _top_content(stats: QuerySet[DailyViewStat]) -> list[ContentRank]:
         stats.filter(_HUMAN)
         .values("content_id")
         .annotate(**_COUNTERS)
-        .filter(sum_views__gt=0)
+        .filter(sum_views__gt=0)  # type: ignore[misc]  # sum_views comes from **_COUNTERS, unseen by django-stubs
         .order_by("-sum_views", "content_id")[:TOP_CONTENT]
     )
     contents = ARContent.objects.filter(pk__in=[row["content_id"] for row in rows]).select_related("project")

@@ -20,6 +20,7 @@ figures leave them out of every number and report them apart.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import structlog
 from django.db import connection, transaction
@@ -71,7 +72,7 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"at most {MAX_DAYS} days at a time")
     since, until = local_day_bounds(company.time_zone, first, last)
-    params = {
+    params: dict[str, Any] = {
         "company": company.pk,
         "first": first,
         "last": last,

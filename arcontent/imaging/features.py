@@ -38,7 +38,7 @@ def orb_features(gray: np.ndarray, max_features: int) -> tuple[np.ndarray, np.nd
     (n x 32 uint8); empty arrays when the image has no usable corners."""
     if min(gray.shape) < _ORB_MIN_SIDE:
         return _no_features()
-    orb = cv2.ORB_create(
+    orb = cv2.ORB.create(
         nfeatures=max_features,
         scaleFactor=1.2,
         nlevels=8,

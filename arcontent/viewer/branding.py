@@ -21,7 +21,7 @@ def company_logo(request: HttpRequest, company_id: int) -> FileResponse:
         handle = company.logo.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
-    content_type = mimetypes.guess_type(company.logo.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(company.logo.name or "")[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     # The link carries the file name (?v=…), so a new logo is a new URL: cache for long.
     response["Cache-Control"] = "public, max-age=86400"

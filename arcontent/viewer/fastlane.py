@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
@@ -91,7 +91,8 @@ class ViewerFastLaneMiddleware:
             if hasattr(instance, "process_exception"):
                 self._exception_hooks.append(instance.process_exception)
             handler = convert_exception_to_response(instance)
-        return handler
+        # A sync chain (this middleware is sync): it returns responses, never awaitables.
+        return cast(Callable[[HttpRequest], HttpResponse], handler)
 
     def _view(self, request: HttpRequest) -> HttpResponse:
         """What BaseHandler._get_response does once the URL is resolved."""

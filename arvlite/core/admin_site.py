@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 class ArvliteAdminSite(admin.AdminSite):
@@ -19,9 +21,9 @@ class ArvliteAdminSite(admin.AdminSite):
     site_title = _("ARVlite back office")
     index_title = _("Operations")
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         @functools.wraps(view)
-        def cross_tenant_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def cross_tenant_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             with scopes_disabled():
                 response = view(request, *args, **kwargs)
                 # Lazy template responses query while rendering, so render inside the scope.
@@ -29,7 +31,8 @@ class ArvliteAdminSite(admin.AdminSite):
                     response = response.render()
                 return response
 
-        return super().admin_view(cross_tenant_view, cacheable)
+        # The wrapper takes and returns what `view` does; cast says so (functools.wraps cannot).
+        return super().admin_view(cast(_View, cross_tenant_view), cacheable)
 
 
 class ArvliteAdminConfig(AdminConfig):

@@ -18,7 +18,7 @@ class StrictEnv(environ.Env):
     ``DEBUG=maybe`` would silently switch a feature off; here it stops the start-up.
     """
 
-    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:  # type: ignore[override]
+    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:
         # Read the raw string: get_value() would already have cast it the lenient way.
         raw = self.ENVIRON.get(f"{self.prefix}{var}")
         if raw is None:

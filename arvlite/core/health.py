@@ -61,7 +61,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = "ok"
     failing = sorted(name for name, result in results.items() if result != "ok")
-    body = {"status": "ok" if not failing else "unavailable", "checks": results}
+    body: dict[str, object] = {"status": "ok" if not failing else "unavailable", "checks": results}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)

@@ -16,6 +16,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from companies import accounts, invitations, selectors
+from companies.actors import signed_in_user
 from companies.api.auth_serializers import (
     DetailSerializer,
     InvitationAcceptSerializer,
@@ -98,8 +99,9 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(summary="The signed-in user and their memberships", responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        memberships = selectors.membership_list_for_user(user=request.user)
-        return Response(MeSerializer(request.user, context={"memberships": memberships}).data)
+        user = signed_in_user(request)
+        memberships = selectors.membership_list_for_user(user=user)
+        return Response(MeSerializer(user, context={"memberships": memberships}).data)
 
 
 class PasswordResetRequestView(PublicAuthView):
@@ -139,7 +141,7 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         data = PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        accounts.password_change(user=request.user, **data.validated_data)
+        accounts.password_change(user=signed_in_user(request), **data.validated_data)
         return Response({"detail": "Your password has been changed."})
 
 
@@ -152,5 +154,7 @@ class InvitationAcceptView(APIView):
     def post(self, request: Request) -> Response:
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = invitations.invitation_accept(token=data.validated_data["token"], user=request.user)
+        membership = invitations.invitation_accept(
+            token=data.validated_data["token"], user=signed_in_user(request)
+        )
         return Response(MembershipSerializer(membership).data)

@@ -3,8 +3,9 @@ tenant scope active while the view runs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
@@ -14,7 +15,11 @@ from rest_framework.response import Response
 from arvlite.core.api.permissions import HasCompanyRole
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
+from companies.models import Company, Membership
 from companies.selectors import membership_for
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 class CompanyScopedMixin:
@@ -30,10 +35,12 @@ class CompanyScopedMixin:
     read_role: str | None = Role.VIEWER
     write_role: str | None = Role.EDITOR
     action_roles: dict[str, str] = {}
-    permission_classes = [IsAuthenticated, HasCompanyRole]
+    # APIView's own declared type: a mixin attribute must match it exactly.
+    permission_classes: Sequence[_PermissionClass] = [IsAuthenticated, HasCompanyRole]
 
-    company: Any
-    membership: Any
+    company: Company
+    membership: Membership
+    kwargs: Any  # the URL's arguments, set by the APIView this is mixed into
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         with ExitStack() as stack:

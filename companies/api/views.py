@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from arvlite.core.api.permissions import HasCompanyRole, IsSignedInPerson
 from arvlite.core.roles import Role
 from companies import api_keys, invitations, selectors, services
+from companies.actors import signed_in_user
 from companies.api.scoped import CompanyScopedMixin
 from companies.api.serializers import (
     ApiKeyCreateSerializer,
@@ -50,7 +51,7 @@ class CompanyListView(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         data = CompanyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        company = services.company_create(owner=request.user, **data.validated_data)
+        company = services.company_create(owner=signed_in_user(request), **data.validated_data)
         created = selectors.company_list_for_user(user=request.user).get(pk=company.pk)
         return Response(CompanySerializer(created).data, status=status.HTTP_201_CREATED)
 

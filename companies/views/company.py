@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies import selectors, services
+from companies.actors import signed_in_user
 from companies.dashboard import dashboard_panels
 from companies.forms import CompanyCreateForm, CompanySettingsForm
 from companies.models import Company
@@ -40,7 +41,7 @@ def company_create_page(request: HttpRequest) -> HttpResponse:
     form = CompanyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = services.company_create(owner=request.user, **form.cleaned_data)
+            company = services.company_create(owner=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

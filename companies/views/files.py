@@ -21,10 +21,11 @@ def _allowed(request: HttpRequest, key: str) -> bool:
     if expires.isascii() and expires.isdigit() and given:
         return int(expires) >= time.time() and signature_is_valid(key, int(expires), given)
     user = request.user
-    if not user.is_authenticated:
+    company_id = company_id_of(key)
+    if not user.is_authenticated or company_id is None:
         return False
     return Membership.objects.filter(
-        user=user, company_id=company_id_of(key), company__status=Company.Status.ACTIVE
+        user=user, company_id=company_id, company__status=Company.Status.ACTIVE
     ).exists()  # a deactivated company's files are out of reach, like its pages
 
 

@@ -140,14 +140,6 @@ class StorageUsageView(CompanyScopedMixin, APIView):
     )
     def get(self, request: Request, company_slug: str) -> Response:
         usage = files.storage_usage(company=self.company)
-        body = UsageSerializer(
-            {
-                "used_bytes": usage.used_bytes,
-                "quota_bytes": usage.quota_bytes,
-                "percent": usage.percent,
-                "by_kind": usage.by_kind,
-                "by_project": usage.by_project,
-            }
-        ).data
+        body = UsageSerializer(usage).data
         body["summary"] = f"{filesizeformat(usage.used_bytes)} of {filesizeformat(usage.quota_bytes)}"
         return Response(body)

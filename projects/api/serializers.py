@@ -28,7 +28,7 @@ class ProjectTemplateWriteSerializer(serializers.ModelSerializer[ProjectTemplate
         model = ProjectTemplate
         fields = ["name", *DEFAULT_FIELDS]
         # The service checks duplicate names (case-insensitively) and answers on "name".
-        validators = []
+        validators: list[object] = []
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
@@ -56,7 +56,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
         read_only_fields = fields
 
 
-class CompanyTemplateField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class CompanyTemplateField(serializers.PrimaryKeyRelatedField[ProjectTemplate]):
     """A template id of the request's company; any other id reads as unknown, never as
     "exists elsewhere"."""
 
@@ -90,7 +90,7 @@ class ProjectUpdateSerializer(serializers.ModelSerializer[Project]):
     class Meta:
         model = Project
         fields = ["name", "description", *DEFAULT_FIELDS]
-        validators = []
+        validators: list[object] = []
 
 
 class ProjectStatusSerializer(serializers.Serializer[Any]):

@@ -115,7 +115,7 @@ class DateRuleInputSerializer(serializers.Serializer[DateRule]):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
 
 
-class CalendarDaySerializer(serializers.Serializer[None]):
+class CalendarDaySerializer(serializers.Serializer[Any]):  # given a list of day dicts (many=True)
     date = serializers.DateField()
     video = serializers.IntegerField(allow_null=True)
     video_title = serializers.CharField(allow_null=True)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
@@ -77,7 +78,7 @@ class LengthRequired(exceptions.APIException):
     default_detail = "Send the chunk with a Content-Length header."
 
 
-class UploadCreatedSerializer(serializers.Serializer[UploadSession]):
+class UploadCreatedSerializer(serializers.Serializer[dict[str, Any]]):  # the session's fields and its URL
     upload_id = serializers.UUIDField()
     url = serializers.URLField(help_text="Where to send HEAD, PATCH and DELETE (also the Location header).")
     offset = serializers.IntegerField()
@@ -143,7 +144,7 @@ class _TusView(CompanyScopedMixin, APIView):
         return response
 
     @extend_schema(exclude=True)
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         """tus discovery: version, extensions and the largest upload accepted."""
         return Response(
             status=status.HTTP_204_NO_CONTENT,
@@ -273,7 +274,8 @@ class VideoUploadDetailView(_TusView):
             session = uploads.upload_append(
                 session=session,
                 offset=offset,
-                chunk=request._request,  # the raw body, never through DRF's parsers
+                # The raw body, never through DRF's parsers; HttpRequest reads like a file.
+                chunk=cast(IO[bytes], request._request),
                 chunk_length=int(request.META["CONTENT_LENGTH"]),
                 actor=request.user,
             )

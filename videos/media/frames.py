@@ -69,12 +69,15 @@ def _frame_near(container: InputContainer, stream: VideoStream, at_seconds: floa
     """The decoded frame whose time is nearest to `at_seconds` after the stream's start."""
     duration = declared_duration(container) or 0.0
     target = at_seconds if duration > at_seconds else 0.0
-    start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+    time_base = stream.time_base
+    if time_base is None:  # pragma: no cover - demuxers give each stream one; PyAV types it optional
+        raise VideoRejectedError(UNDECODABLE, "undecodable")
+    start = float(stream.start_time * time_base) if stream.start_time is not None else 0.0
     if target > 0:
         # Lands on the keyframe before the target; decoding forward from there finds it. If the
         # file cannot seek, decoding simply starts from the beginning.
         with contextlib.suppress(av.FFmpegError):
-            container.seek(round((start + target) / stream.time_base), stream=stream, backward=True)
+            container.seek(round((start + target) / time_base), stream=stream, backward=True)
     best: VideoFrame | None = None
     for frame in _decoded(container, stream):
         offset = frame.time - start

@@ -7,11 +7,12 @@ footage stays in sync with its sound, and the rendition lasts as long as the sou
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 import av
+from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
 from av.filter import Graph
@@ -58,6 +59,9 @@ class Pipeline:
         self.audio_in = pick_audio_stream(source)
         # Frame and slice threads, as the ffmpeg command line decodes by default.
         self.video_in.thread_type = "AUTO"
+        if self.video_in.time_base is None:  # pragma: no cover - demuxers give each stream one
+            raise TranscodeError(DAMAGED, "damaged")
+        self.time_base: Fraction = self.video_in.time_base
         self.source_rate = self.video_in.average_rate or self.video_in.guessed_rate or Fraction(30)
         self.rate = rendition_frame_rate(self.source_rate, width, height)
         self.retimed = self.rate != self.source_rate
@@ -83,9 +87,10 @@ class Pipeline:
                 audio = self._add_audio(output) if self.audio_in is not None else None
                 for packet in self._packets():
                     for frame in self._decode(packet):
-                        if packet.stream_index == self.video_in.index:
+                        # The video stream decodes to VideoFrames, the audio stream to AudioFrames.
+                        if isinstance(frame, VideoFrame):
                             output.mux(self._encode_video(video, self._filter(frame)))
-                        elif audio is not None:
+                        elif audio is not None and isinstance(frame, AudioFrame):
                             self._shift(frame)
                             output.mux(audio.encode(frame))
                 output.mux(self._encode_video(video, self._flush_graph()))
@@ -104,7 +109,7 @@ class Pipeline:
         )
         stream.width, stream.height, stream.pix_fmt = self.width, self.height, encoding.PIXEL_FORMAT
         context = stream.codec_context
-        context.time_base = self.video_in.time_base
+        context.time_base = self.time_base
         context.gop_size = max(1, round(encoding.KEYFRAME_SECONDS * self.rate))
         # PyAV's default thread type is slice-only, which libx264 takes as a request for sliced
         # threads: slower and less efficient than the frame threads ffmpeg uses. thread_count
@@ -137,7 +142,7 @@ class Pipeline:
                 raise TranscodeError(DAMAGED, "damaged") from error
             yield packet
 
-    def _decode(self, packet: Packet) -> list[Frame]:
+    def _decode(self, packet: Packet) -> Sequence[Frame]:
         try:
             return packet.decode()
         except (av.FFmpegError, ValueError) as error:
@@ -165,7 +170,7 @@ class Pipeline:
         stamp = self._best_effort_timestamp(frame)
         if stamp is None:  # pragma: no cover - demuxers give every packet at least a dts
             return False
-        time_base = frame.time_base or self.video_in.time_base
+        time_base = frame.time_base or self.time_base
         frame.pts = stamp - round(self.origin / time_base)
         frame.time_base = time_base
         if self.last_pts is not None and frame.pts <= self.last_pts:

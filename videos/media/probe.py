@@ -150,7 +150,7 @@ def _end_of_packets(container: InputContainer, *, seek_to: float | None) -> floa
     for packet in packets_until_damage(container):
         stamp = packet.pts if packet.pts is not None else packet.dts
         if stamp is not None and packet.time_base is not None:
-            packet_end = float((stamp + packet.duration) * packet.time_base)
+            packet_end = float((stamp + (packet.duration or 0)) * packet.time_base)
             end = packet_end if end is None else max(end, packet_end)
     return end
 

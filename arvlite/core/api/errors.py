@@ -83,8 +83,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
     body = error_body(status_code=response.status_code, code=str(code), message=str(exc.detail))
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        body["retry_after"] = int(exc.wait)
+    wait = getattr(exc, "wait", None)  # DRF sets Throttled.wait; its stubs leave it out
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        body["retry_after"] = int(wait)
     response.data = body
     return response
 

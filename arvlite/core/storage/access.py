@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from typing import Protocol, cast
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -12,6 +13,12 @@ from django.core.files.storage import default_storage
 from django.utils.crypto import salted_hmac
 
 SIGNATURE_SALT = "arvlite.core.storage.access"
+
+
+class _SigningStorage(Protocol):
+    """django-storages' S3Storage (untyped): url() signs a link with these arguments."""
+
+    def url(self, name: str, parameters: dict[str, str] | None = None, expire: int | None = None) -> str: ...
 
 
 def is_s3() -> bool:
@@ -33,7 +40,8 @@ def file_url(key: str, *, expires_in: int | None = None, download_name: str | No
         parameters = {}
         if download_name:
             parameters["ResponseContentDisposition"] = f'attachment; filename="{download_name}"'
-        return str(default_storage.url(key, parameters=parameters or None, expire=lifetime))
+        storage = cast(_SigningStorage, default_storage)
+        return str(storage.url(key, parameters=parameters or None, expire=lifetime))
     expires = int(time.time()) + lifetime
     query = {"expires": expires, "signature": signature(key, expires)}
     if download_name:

@@ -61,7 +61,7 @@ def ranged_response(
     try:
         byte_range = parse_range(range_header, size)
     except UnsatisfiableRangeError:
-        response = HttpResponse(status=416)
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         response["Accept-Ranges"] = "bytes"
         return response
