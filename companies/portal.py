@@ -37,8 +37,8 @@ class CompanyPortalMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
         self.company = self.membership.company
-        request.company = self.company  # type: ignore[attr-defined]
-        request.membership = self.membership  # type: ignore[attr-defined]
+        request.company = self.company  # type: ignore[attr-defined]  # for the header's switcher
+        request.membership = self.membership  # type: ignore[attr-defined]  # ditto
         if not role_allows(self.membership.role, required_role(self, request.method or "GET")):
             raise PermissionDenied
         with company_scope(self.company):
@@ -50,6 +50,6 @@ class CompanyPortalMixin(LoginRequiredMixin):
             return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # a mixin: the View follows it
         context.update(company=self.company, membership=self.membership)
         return context

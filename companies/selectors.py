@@ -61,7 +61,7 @@ def company_detail(*, company: Company, role: str) -> Company:
     annotated = Company.objects.annotate(
         member_count=Count("memberships"), storage_used_bytes=Coalesce(_storage_used(), 0)
     ).get(pk=company.pk)
-    annotated.my_role = role  # type: ignore[attr-defined]
+    annotated.my_role = role  # type: ignore[attr-defined]  # an extra attribute the serializer reads
     return annotated
 
 

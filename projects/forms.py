@@ -50,7 +50,7 @@ class ProjectCreateForm(forms.Form):
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only this company's templates can be chosen; another id is "not a valid choice".
-        self.fields["template"].queryset = selectors.template_list(company=company)  # type: ignore[attr-defined]
+        self.fields["template"].queryset = selectors.template_list(company=company)  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ProjectUpdateForm(forms.ModelForm):

@@ -25,7 +25,7 @@ class PlaybackForm(forms.Form):
     def __init__(self, *args: Any, videos: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("active_video", "rotation_default_video", "rotation_sequence"):
-            self.fields[name].queryset = videos  # type: ignore[attr-defined]
+            self.fields[name].queryset = videos  # type: ignore[attr-defined]  # ModelChoiceFields
 
 
 class DateRuleForm(forms.Form):

@@ -58,6 +58,8 @@ def test_a_textured_photo_becomes_ready_with_all_its_files(company: Company, edi
     assert content.customer_phone == "+79123456789"
     assert content.analysis["level"] == "good"
     assert content.analysis["score"] >= 70
+    assert content.marker is not None
+    assert content.thumbnail_small is not None
     with default_storage.open(content.marker.key, "rb") as handle:
         marker = Image.open(handle)
         assert (marker.format, max(marker.size)) == ("JPEG", 1024)
@@ -139,11 +141,13 @@ def test_running_the_pipeline_twice_does_nothing_the_second_time(company: Compan
 
 def test_reprocessing_replaces_the_files(company: Company, editor: User) -> None:
     content = create(company, editor, textured_jpeg())
+    assert content.marker is not None
     old_marker_key = content.marker.key
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.content_reprocess(content=content, actor=editor)
     content.refresh_from_db()
     assert content.status == S.READY
+    assert content.marker is not None
     assert content.marker.key != old_marker_key
     assert not default_storage.exists(old_marker_key)
 
@@ -152,6 +156,7 @@ def test_a_photo_missing_from_storage_fails_with_a_readable_reason(company: Comp
     content = create(company, editor, textured_jpeg())
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.content_reprocess(content=content, actor=editor)
+    assert content.photo is not None
     default_storage.delete(content.photo.key)
     with scopes_disabled():
         ARContent.objects.filter(pk=content.pk).update(
@@ -204,6 +209,7 @@ def test_the_web_target_is_compiled_for_real_when_switched_on(
     content.refresh_from_db()
     assert content.web_target_status == ARContent.WebTarget.READY, content.web_target_reason
     assert content.web_target_compiler_version == installed_mindar_version()
+    assert content.web_target is not None
     with default_storage.open(content.web_target.key, "rb") as handle:
         info = verify_target(handle.read())
     assert info.targets == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,8 +51,15 @@ def manifest(content: ARContent, client: Client | None = None, **extra: Any) -> 
     return (client or Client()).get(f"/api/viewer/ar/{content.unique_id}/manifest", **extra)
 
 
+def redis_client() -> redis.Redis:
+    """The shared Redis, which these tests need."""
+    client = shared_redis.client()
+    assert client is not None, "Redis is not reachable"
+    return client
+
+
 def buffered() -> int:
-    return shared_redis.client().llen(hotpath.events_key())
+    return redis_client().llen(hotpath.events_key())
 
 
 def test_a_cached_scan_makes_no_sql_query(content: ARContent) -> None:
@@ -127,15 +134,16 @@ def test_no_view_is_lost_when_the_flush_runs_during_traffic(content: ARContent) 
 def test_an_interrupted_flush_is_finished_once(content: ARContent) -> None:
     for _ in range(5):
         manifest(content)
-    client = shared_redis.client()
+    client = redis_client()
     # A flush renamed the list, wrote its first chunk, then died before deleting the list.
     pending = shared_redis.key("viewer:events:flushing", "crashed")
     client.rename(hotpath.events_key(), pending)
     from arcontent.viewer import flush as flush_module
 
     with scopes_disabled():
-        events = [flush_module._decode(raw) for raw in client.lrange(pending, 0, 1)]
-        flush_module.apply_events(events)  # type: ignore[arg-type]
+        # The shared client does not decode responses: list items are bytes.
+        events = [flush_module._decode(cast(bytes, raw)) for raw in client.lrange(pending, 0, 1)]
+        flush_module.apply_events(events)  # type: ignore[arg-type]  # readable events: _decode gave no None
         flush_module.ViewFlushBatch.objects.create(batch_id="crashed:0", events=2)
     manifest(content)  # traffic meanwhile goes to a fresh list
     assert flush(chunk=2).events == 4  # 3 left of the crashed batch + 1 new
@@ -249,7 +257,7 @@ def test_redis_errors_midway_fall_back(content: ARContent, monkeypatch: Any) -> 
 
     monkeypatch.setattr(redis.client.Pipeline, "execute", broken)
     assert manifest(content).status_code == 200
-    assert shared_redis.client() is None  # skipped for a while
+    assert redis_client() is None  # skipped for a while
     content.refresh_from_db()
     assert content.view_count == 1
 
@@ -261,7 +269,7 @@ def test_deleting_content_forgets_its_snapshot_and_cursor(company: Any) -> None:
     make_video(content)
     Playback.objects.create(company=company, content=content, mode=Playback.Mode.CYCLIC)
     manifest(content)
-    client = shared_redis.client()
+    client = redis_client()
     cursor = shared_redis.key(hotpath.CURSOR_KEY, content.pk)
     assert client.exists(hotpath.snapshot_key(str(content.unique_id)), cursor) == 2
     uid = content.unique_id
@@ -272,5 +280,5 @@ def test_deleting_content_forgets_its_snapshot_and_cursor(company: Any) -> None:
 
 
 def test_an_unreadable_cached_snapshot_is_rebuilt(content: ARContent) -> None:
-    shared_redis.client().set(hotpath.snapshot_key(str(content.unique_id)), b"\x80\x05garbage")
+    redis_client().set(hotpath.snapshot_key(str(content.unique_id)), b"\x80\x05garbage")
     assert manifest(content).status_code == 200

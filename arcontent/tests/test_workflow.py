@@ -77,7 +77,9 @@ def test_publishing_starts_the_term(company: Company, editor: User) -> None:
     services.content_publish(content=content, actor=editor)
     content.refresh_from_db()
     assert content.status == S.ACTIVE
+    assert content.published_at is not None
     assert content.published_at >= before
+    assert content.expires_at is not None
     assert content.expires_at.year == before.year + 2
 
 
@@ -131,6 +133,7 @@ def test_renewing_extends_from_the_later_of_now_and_the_expiry(company: Company,
     before = timezone.now()
     renewed = services.content_renew(content=expired, actor=editor)
     assert renewed.status == S.ACTIVE
+    assert renewed.expires_at is not None
     assert renewed.expires_at >= before.replace(year=before.year + 1)
 
 
@@ -182,6 +185,8 @@ def test_deleting_content_removes_its_files(
     from django.core.files.storage import default_storage
 
     content = make_content(company)
+    assert content.photo is not None
+    assert content.marker is not None
     keys = [content.photo.key, content.marker.key]
     with django_capture_on_commit_callbacks(execute=True):
         services.content_delete(content=content, actor=editor)

@@ -23,7 +23,7 @@ REASONS = [
     "no_playable_video",
 ]
 
-VIDEO = {
+VIDEO: dict[str, Any] = {
     "type": "object",
     "required": [
         "id",

@@ -132,7 +132,7 @@ def _client_ip(request: HttpRequest) -> str:
     """client_ip() once per request: the lookup and the view event both need it."""
     ip: str | None = getattr(request, "_viewer_client_ip", None)
     if ip is None:
-        ip = request._viewer_client_ip = client_ip(request)  # type: ignore[attr-defined]
+        ip = request._viewer_client_ip = client_ip(request)  # type: ignore[attr-defined]  # memo for this request
     return ip
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from arvlite.core.models import WorkerHeartbeat
 
 
-@shared_task(bind=True, name="core.record_heartbeat", ignore_result=True)
+@shared_task(bind=True, base=DjangoTask, name="core.record_heartbeat", ignore_result=True)
 def record_heartbeat(self: Any, token: str = "") -> None:
     """Upsert the running worker's heartbeat row (hostname, pid, time); safe to repeat."""
     hostname = self.request.hostname or f"{socket.gethostname()}:in-process"

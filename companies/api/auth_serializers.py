@@ -38,7 +38,7 @@ class MeSerializer(UserSerializer):
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, str]]:
-        return MembershipBriefSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]
+        return MembershipBriefSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]  # DRF types .data loosely; it is a list of dicts
 
 
 class LogoutSerializer(serializers.Serializer[None]):

@@ -45,15 +45,15 @@ class CompanyScopedMixin:
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         with ExitStack() as stack:
             self._scope_stack = stack
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: APIView follows it in the MRO
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Authenticate before looking at the company, so that anonymous callers get 401
         # and learn nothing about which companies exist.
-        self.perform_authentication(request)  # type: ignore[attr-defined]
+        self.perform_authentication(request)  # type: ignore[attr-defined]  # APIView's, after this mixin
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
         self.company = self.membership.company
         self._scope_stack.enter_context(company_scope(self.company))
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: APIView follows it in the MRO

@@ -6,12 +6,13 @@ import factory
 from django.utils import timezone
 
 from arvlite.core.roles import Role
+from arvlite.core.testing.factories import ModelFactory
 from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -21,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-class CompanyFactory(factory.django.DjangoModelFactory):
+class CompanyFactory(ModelFactory[Company]):
     class Meta:
         model = Company
 
@@ -30,7 +31,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     contact_email = factory.LazyAttribute(lambda c: f"hello@{c.slug}.example.com")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -39,7 +40,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.VIEWER
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(ModelFactory[Invitation]):
     class Meta:
         model = Invitation
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from PIL import Image
 
@@ -22,7 +23,7 @@ def jpeg_bytes(width: int = 64, height: int = 48) -> bytes:
     return buffer.getvalue()
 
 
-def stored_png(company: Company, name: str = "photo.png", **kwargs: object) -> StoredFile:
+def stored_png(company: Company, name: str = "photo.png", **kwargs: Any) -> StoredFile:
     return stored_file_create(
         company=company, kind="photo", content=io.BytesIO(png_bytes()), original_name=name, **kwargs
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -141,7 +142,7 @@ def test_me_lists_memberships_of_active_companies(
 
 
 def _reset_link_parts() -> tuple[str, str]:
-    match = re.search(r"/accounts/reset/([^/]+)/([^/]+)/", mail.outbox[-1].body)
+    match = re.search(r"/accounts/reset/([^/]+)/([^/]+)/", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1), match.group(2)
 
@@ -153,7 +154,9 @@ def test_password_reset_by_email(
         response = api_client.post("/api/v1/auth/password-reset/", {"email": owner.email.upper()})
     assert response.status_code == 202
     assert mail.outbox[-1].to == [owner.email]
-    assert mail.outbox[-1].alternatives  # an HTML part too
+    message = mail.outbox[-1]
+    assert isinstance(message, EmailMultiAlternatives)
+    assert message.alternatives  # an HTML part too
     uid, token = _reset_link_parts()
 
     confirm = {"uid": uid, "token": token, "new_password": STRONG}

@@ -180,7 +180,7 @@ def test_an_unknown_role_is_400(api_client_for: Clients, company: Company, owner
 
 
 def invitation_token_from_mail() -> str:
-    match = re.search(r"/invitations/([^/\s]+)/", mail.outbox[-1].body)
+    match = re.search(r"/invitations/([^/\s]+)/", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 

@@ -108,7 +108,9 @@ def test_invitation_by_portal_and_sign_up_through_the_link(
         )
     assert "Invitation sent to new@example.com." in messages_of(response)
     assert b"new@example.com" in response.content  # listed under open invitations
-    link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
+    found = re.search(r"http://\S+/invitations/\S+/", str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    link = found.group(0)
     path = link.split("8000", 1)[-1] if "8000" in link else "/" + link.split("/", 3)[3]
 
     newcomer = Client()
@@ -163,7 +165,9 @@ def test_a_broken_invitation_link_gets_a_friendly_400(client: Client) -> None:
 def test_api_key_page_shows_a_new_key_once(client: Client, company: Company, manager: User) -> None:
     client.force_login(manager)
     response = client.post(f"/c/{company.slug}/api-keys/", {"name": "Lab", "role": "editor"})
-    key = re.search(rb'data-testid="issued-key">([^<]+)<', response.content).group(1).decode()
+    found = re.search(rb'data-testid="issued-key">([^<]+)<', response.content)
+    assert found, response.content
+    key = found.group(1).decode()
     assert key.startswith("arv_")
     assert key.encode() not in client.get(f"/c/{company.slug}/api-keys/").content
     with scopes_disabled():
@@ -183,7 +187,9 @@ def test_password_reset_pages(client: Client, owner: User, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/password-reset/", {"email": owner.email}, follow=True)
     assert b"Check your e-mail" in response.content
-    path = re.search(r"/accounts/reset/\S+/", mail.outbox[-1].body).group(0)
+    found = re.search(r"/accounts/reset/\S+/", str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    path = found.group(0)
     form_page = client.get(path, follow=True)
     assert b"Choose a new password" in form_page.content
     done = client.post(
@@ -203,7 +209,7 @@ def test_yandex_sign_in_creates_the_user_and_asks_for_a_company(client: Client, 
         load_strategy(request), "yandex-oauth2", redirect_uri="/oauth/complete/yandex-oauth2/"
     )
     profile = {"id": "42", "login": "olga", "default_email": "olga@yandex.ru", "real_name": "Olga Y"}
-    backend.user_data = lambda access_token, *args, **kwargs: profile  # type: ignore[method-assign]
+    backend.user_data = lambda access_token, *args, **kwargs: profile
     user = backend.do_auth("yandex-access-token")
     assert user.email == "olga@yandex.ru"
     assert user.full_name == "Olga Y"
@@ -216,7 +222,7 @@ def test_yandex_sign_in_links_an_existing_account_by_email(client: Client, owner
     request = RequestFactory().get("/")
     request.session = client.session
     backend = load_backend(load_strategy(request), "yandex-oauth2", redirect_uri="/")
-    backend.user_data = lambda access_token, *args, **kwargs: {"id": "7", "default_email": owner.email}  # type: ignore[method-assign]
+    backend.user_data = lambda access_token, *args, **kwargs: {"id": "7", "default_email": owner.email}
     assert backend.do_auth("token") == owner
     assert owner.check_password(TEST_PASSWORD)
 

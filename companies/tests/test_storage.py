@@ -42,10 +42,9 @@ def fetch(url: str, client: Client | None = None, **headers: str) -> tuple[int, 
         response = requests.get(url, headers=headers, timeout=10)
         return response.status_code, response.content, dict(response.headers)
     parts = urlsplit(url)
-    django_headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
-    response = (client or Client()).get(f"{parts.path}?{parts.query}", **django_headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response.status_code, body, {k: v for k, v in response.items()}
+    django_headers: dict[str, Any] = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    answer = (client or Client()).get(f"{parts.path}?{parts.query}", **django_headers)
+    return answer.status_code, answer.getvalue(), {k: v for k, v in answer.items()}
 
 
 # --- put / get ---------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def test_local_files_need_a_signature_or_membership(
     client.force_login(owner)
     response = client.get(path, HTTP_RANGE="bytes=0-3")
     assert response.status_code == 206
-    assert b"".join(response.streaming_content) == png_bytes()[:4]
+    assert response.getvalue() == png_bytes()[:4]
     head = client.head(path)
     assert head.status_code == 200
     assert head["Content-Length"] == str(stored.size)
@@ -384,7 +383,7 @@ def test_api_refuses_by_the_announced_length_before_reading_the_body(
     response = api_client_for(editor).generic(
         "POST",
         f"/api/v1/companies/{company.slug}/files/",
-        b"--x--",
+        "--x--",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(50 * 1024**2),
     )

@@ -41,6 +41,7 @@ def test_a_signed_in_user_receives_messages_sent_to_their_group(owner: User, vie
         assert (await mine.connect())[0]
         assert (await theirs.connect())[0]
         layer = get_channel_layer()
+        assert layer is not None
         await layer.group_send(
             user_group(owner.pk), {"type": "notification.message", "payload": {"unread_count": 3}}
         )

@@ -31,14 +31,14 @@ DELETED = OpenApiResponse(description="Deleted.")
 
 class _CompanyInputMixin(CompanyScopedMixin):
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
+        context = super().get_serializer_context()  # type: ignore[misc]  # a mixin: the ViewSet follows it
         context["company"] = getattr(self, "company", None)
         return context
 
     def validated(self, serializer_class: type[BaseSerializer[Any]], **kwargs: Any) -> dict[str, Any]:
         """The request body, checked by an input serializer (400 with field errors if not)."""
         serializer = serializer_class(
-            data=self.request.data,  # type: ignore[attr-defined]
+            data=self.request.data,  # type: ignore[attr-defined]  # the ViewSet's request
             context=self.get_serializer_context(),
             **kwargs,
         )

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import factory
 
+from arvlite.core.testing.factories import ModelFactory
 from companies.tests.factories import CompanyFactory
 from projects.models import Project, ProjectTemplate
 
 
-class ProjectTemplateFactory(factory.django.DjangoModelFactory):
+class ProjectTemplateFactory(ModelFactory[ProjectTemplate]):
     class Meta:
         model = ProjectTemplate
 
@@ -14,7 +15,7 @@ class ProjectTemplateFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Template {n}")
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(ModelFactory[Project]):
     class Meta:
         model = Project
 

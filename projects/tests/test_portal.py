@@ -74,7 +74,7 @@ def test_the_list_paginates_and_keeps_the_filters(as_editor: Client, company: Co
     assert "Project 24" in first
     assert "Project 25" not in first
     assert "?search=Project&amp;page=2" in first
-    second = as_editor.get(f"{BASE}/projects/", {"search": "Project", "page": 2}).content.decode()
+    second = as_editor.get(f"{BASE}/projects/", {"search": "Project", "page": "2"}).content.decode()
     assert "Project 25" in second
     assert "Project 00" not in second
 

@@ -69,6 +69,7 @@ def test_two_uploads_one_resumed_processing_weekly_rotation_and_calendar(
     ) == {"uploaded"}
     with company_scope(company):
         stored = Video.objects.select_related("original").get(title="second").original
+    assert stored is not None
     assert stored.sha256 == hashlib.sha256(second.read_bytes()).hexdigest()  # byte-identical after the resume
 
     celery_worker(["default", "media"], "browser-videos")

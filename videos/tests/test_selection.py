@@ -83,7 +83,7 @@ def chosen(**changes: Any) -> tuple[int, str] | None:
 def rotation(
     kind: str, *, default: int | None = None, sequence: tuple[int, ...] = (), dates: Any = ()
 ) -> RotationRule:
-    return RotationRule(kind=kind, default_video_id=default, sequence=sequence, date_rules=tuple(dates))  # type: ignore[arg-type]
+    return RotationRule(kind=kind, default_video_id=default, sequence=sequence, date_rules=tuple(dates))  # type: ignore[arg-type]  # kind: any str on purpose
 
 
 # --- Inputs are checked -------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_it_rejects_an_unknown_rotation_kind() -> None:
 
 
 def test_rotation_rule_keeps_tuples_when_given_lists() -> None:
-    rule = RotationRule(kind="daily_cycle", default_video_id=None, sequence=[1, 2], date_rules=[])  # type: ignore[arg-type]
+    rule = RotationRule(kind="daily_cycle", default_video_id=None, sequence=[1, 2], date_rules=[])  # type: ignore[arg-type]  # lists on purpose
 
     assert rule.sequence == (1, 2)
     assert rule.date_rules == ()
@@ -141,7 +141,7 @@ def test_rotation_rule_keeps_tuples_when_given_lists() -> None:
 
 def test_it_rejects_an_unknown_playback_mode_and_a_negative_scan_index() -> None:
     with pytest.raises(ValueError, match="unknown playback mode"):
-        PlaybackState(mode="shuffle", active_video_id=None, scan_index=0)  # type: ignore[arg-type]
+        PlaybackState(mode="shuffle", active_video_id=None, scan_index=0)  # type: ignore[arg-type]  # invalid on purpose
     with pytest.raises(ValueError, match="scan_index must be 0 or more"):
         PlaybackState(mode="cyclic", active_video_id=None, scan_index=-1)
 
@@ -615,7 +615,7 @@ def test_manual_mode_without_a_playable_active_video_falls_back_to_the_first_by_
 
 def test_sequential_and_cyclic_modes_ignore_the_active_video() -> None:
     for mode in ("sequential", "cyclic"):
-        assert chosen(playback=PlaybackState(mode, active_video_id=3, scan_index=0)) == (1, "rotation")  # type: ignore[arg-type]
+        assert chosen(playback=PlaybackState(mode, active_video_id=3, scan_index=0)) == (1, "rotation")
 
 
 def test_sequential_mode_advances_per_scan_and_stops_on_the_last() -> None:
@@ -1004,4 +1004,4 @@ def test_selections_are_frozen_values() -> None:
     selection = picked()
 
     with pytest.raises(dataclasses.FrozenInstanceError):
-        selection.video_id = 2  # type: ignore[misc]
+        selection.video_id = 2  # type: ignore[misc]  # frozen: must raise

@@ -62,7 +62,7 @@ handler404, handler500 = project_urls.handler404, project_urls.handler500
 
 pytestmark = pytest.mark.urls(__name__)
 
-TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
+TUS: dict[str, Any] = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 OFFSET_STREAM = "application/offset+octet-stream"
 
 
@@ -96,7 +96,7 @@ def b64(text: str) -> str:
 
 
 def create(client: APIClient, content: ARContent, length: int, **extra: str) -> Any:
-    headers = {
+    headers: dict[str, Any] = {
         **TUS,
         "HTTP_UPLOAD_LENGTH": str(length),
         "HTTP_UPLOAD_METADATA": f"filename {b64('Отпуск.mp4')},title {b64('Holiday')}",
@@ -112,9 +112,9 @@ def start(client: APIClient, content: ARContent, length: int) -> str:
 
 
 def send(client: APIClient, url: str, offset: int, data: bytes, **extra: Any) -> Any:
-    return client.generic(
-        "PATCH", url, data, content_type=OFFSET_STREAM, **{**TUS, "HTTP_UPLOAD_OFFSET": str(offset), **extra}
-    )
+    headers = {**TUS, "HTTP_UPLOAD_OFFSET": str(offset), **extra}
+    # DRF's stubs type the body as str; Django sends bytes as they are.
+    return client.generic("PATCH", url, data, content_type=OFFSET_STREAM, **headers)  # type: ignore[arg-type]
 
 
 def send_all(client: APIClient, url: str, data: bytes, pieces: int, offset: int = 0) -> Any:
@@ -132,6 +132,18 @@ def session_of(url: str) -> UploadSession:
     upload_id = url.rstrip("/").rsplit("/", 1)[-1]
     with scopes_disabled():
         return UploadSession.objects.select_related("video__original").get(upload_id=upload_id)
+
+
+def wsgi_input(stream: object) -> dict[str, Any]:
+    """The request body a test client sends, as a WSGI environ entry."""
+    return {"wsgi.input": stream}
+
+
+def original_of(session: UploadSession) -> StoredFile:
+    """The stored file a finished upload became."""
+    assert session.video is not None, "the upload made no video"
+    assert session.video.original is not None
+    return session.video.original
 
 
 def stored_bytes(key: str) -> bytes:
@@ -241,6 +253,8 @@ def test_three_chunks_make_a_byte_identical_video(
     assert session.completed_at is not None
     assert session.chunk_keys == []
     video = session.video
+    assert video is not None
+    assert video.original is not None
     assert last["X-Video-Id"] == str(video.pk)
     assert video.status == Video.Status.UPLOADED
     assert video.title == "Holiday"
@@ -274,12 +288,12 @@ def test_a_dropped_connection_keeps_exactly_the_bytes_received(
     dropped = tus.generic(
         "PATCH",
         url,
-        b"",
+        "",
         content_type=OFFSET_STREAM,
         CONTENT_LENGTH=str(len(chunk)),
         HTTP_UPLOAD_OFFSET="0",
         **TUS,
-        **{"wsgi.input": DroppingStream(chunk, 7777)},
+        **wsgi_input(DroppingStream(chunk, 7777)),
     )
     assert dropped.status_code == 204
     assert dropped["Upload-Offset"] == "7777"
@@ -291,8 +305,8 @@ def test_a_dropped_connection_keeps_exactly_the_bytes_received(
     send_all(tus, url, clip, pieces=2, offset=7777)
 
     session = session_of(url)
-    assert session.video.original.sha256 == sha256(clip)
-    assert stored_bytes(session.video.original.key) == clip
+    assert original_of(session).sha256 == sha256(clip)
+    assert stored_bytes(original_of(session).key) == clip
 
 
 @pytest.mark.django_db
@@ -303,12 +317,12 @@ def test_a_body_shorter_than_its_content_length_keeps_what_arrived(
     short = tus.generic(
         "PATCH",
         url,
-        b"",
+        "",
         content_type=OFFSET_STREAM,
         CONTENT_LENGTH="5000",
         HTTP_UPLOAD_OFFSET="0",
         **TUS,
-        **{"wsgi.input": io.BytesIO(clip[:1234])},
+        **wsgi_input(io.BytesIO(clip[:1234])),
     )
     assert short.status_code == 204
     assert short["Upload-Offset"] == "1234"
@@ -329,7 +343,7 @@ def test_a_chunk_larger_than_a_part_is_stored_as_several_parts(
     assert all(key.endswith(f"/part-{i:06d}.part") for i, key in enumerate(parts))
 
     send(tus, url, 10000, clip[10000:])
-    assert session_of(url).video.original.sha256 == sha256(clip)
+    assert original_of(session_of(url)).sha256 == sha256(clip)
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -441,14 +455,14 @@ def test_going_over_the_quota_at_the_end_keeps_the_upload_resumable(
     company.storage_quota_bytes = 10 * 1024**3
     company.save()
     assert send(tus, url, 10000, clip[10000:]).status_code == 204
-    assert session_of(url).video.original.sha256 == sha256(clip)
+    assert original_of(session_of(url)).sha256 == sha256(clip)
 
 
 @pytest.mark.django_db
 def test_it_checks_the_tus_headers(tus: APIClient, content: ARContent, clip: bytes) -> None:
     url = start(tus, content, len(clip))
 
-    no_version = tus.generic("PATCH", url, b"x", content_type=OFFSET_STREAM, HTTP_UPLOAD_OFFSET="0")
+    no_version = tus.generic("PATCH", url, "x", content_type=OFFSET_STREAM, HTTP_UPLOAD_OFFSET="0")
     assert no_version.status_code == 412
     assert no_version["Tus-Version"] == "1.0.0"
     assert no_version.json()["code"] == "tus_version_unsupported"
@@ -458,7 +472,7 @@ def test_it_checks_the_tus_headers(tus: APIClient, content: ARContent, clip: byt
     json_body = tus.patch(url, {"chunk": "x"}, format="json", HTTP_UPLOAD_OFFSET="0", **TUS)
     assert json_body.status_code == 415
     assert json_body.json()["code"] == "unsupported_media_type"
-    no_offset = tus.generic("PATCH", url, b"x", content_type=OFFSET_STREAM, **TUS)
+    no_offset = tus.generic("PATCH", url, "x", content_type=OFFSET_STREAM, **TUS)
     assert no_offset.status_code == 400
     assert no_offset.json()["errors"] == {"Upload-Offset": ["This header is required."]}
     assert send(tus, url, 0, b"x", HTTP_UPLOAD_OFFSET="-1").status_code == 400
@@ -604,6 +618,7 @@ def test_an_upload_whose_parts_the_storage_cleanup_took_starts_over(
     later = timezone.now() + timedelta(seconds=django_settings.STORAGE_CLEANUP_GRACE_SECONDS + 60)
     report = cleanup_storage(now=later)
     assert report.removed_keys == [part]
+    assert content.photo is not None
     assert default_storage.exists(content.photo.key), "stored files are not touched"
 
     assert tus.head(url, **TUS)["Upload-Offset"] == "0"
@@ -612,7 +627,7 @@ def test_an_upload_whose_parts_the_storage_cleanup_took_starts_over(
     assert resumed_late.status_code == 409
     assert session_of(url).offset == 0
     send_all(tus, url, clip, pieces=2)
-    assert stored_bytes(session_of(url).video.original.key) == clip
+    assert stored_bytes(original_of(session_of(url)).key) == clip
 
 
 @pytest.mark.django_db
@@ -703,7 +718,7 @@ def test_a_company_api_key_can_upload(content: ARContent, company: Company, clip
     session = session_of(url)
     assert last["X-Video-Id"] == str(session.video_id)
     assert session.created_by is None
-    assert session.video.original.sha256 == sha256(clip)
+    assert original_of(session).sha256 == sha256(clip)
 
 
 @pytest.mark.django_db
@@ -800,11 +815,14 @@ def test_the_tuspy_client_uploads_a_video_in_small_chunks(
     uploader.upload()
 
     assert uploader.offset == len(clip)
+    assert uploader.url is not None
     session = session_of(uploader.url)
+    assert session.video_id is not None
     assert session.completed_at is not None
     assert session.chunk_keys == []
     with scopes_disabled():
         video = Video.objects.select_related("original").get(pk=session.video_id)
+    assert video.original is not None
     assert video.title == "From tuspy"
     assert video.original.sha256 == sha256(clip)
     assert stored_bytes(video.original.key) == clip

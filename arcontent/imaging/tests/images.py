@@ -13,6 +13,13 @@ from PIL import Image, ImageFilter
 _WORDS = ("ARVlite", "Moscow 2026", "Happy birthday", "Wedding", "Anna & Ivan", "Summer", "Studio 7")
 
 
+def rgb(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    """The pixel at ``xy`` of an image with bands (RGB, RGBA, CMYK…)."""
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple), pixel
+    return pixel
+
+
 def textured_photo(width: int = 1024, height: int = 768, seed: int = 1) -> Image.Image:
     """A busy, photo-like scene: a graded background, many coloured shapes, lines and words,
     sensor noise and a touch of lens softness."""
@@ -31,7 +38,7 @@ def textured_photo(width: int = 1024, height: int = 768, seed: int = 1) -> Image
         cv2.line(canvas, start, end, _colour(rng), max(1, int(rng.integers(1, 5) * scale)), cv2.LINE_AA)
     for _ in range(int(14 * area)):
         word = _WORDS[int(rng.integers(0, len(_WORDS)))]
-        origin = (int(rng.integers(0, width - 100 * scale)), int(rng.integers(30 * scale, height)))
+        origin = (int(rng.integers(0, int(width - 100 * scale))), int(rng.integers(int(30 * scale), height)))
         size = float(rng.uniform(0.6, 2.2) * scale)
         cv2.putText(
             canvas, word, origin, cv2.FONT_HERSHEY_SIMPLEX, size, _colour(rng), max(1, int(2 * scale))

@@ -123,7 +123,7 @@ def test_it_refuses_bytes_that_are_not_a_fingerprint(stored: Fingerprint, garbag
         garbage = data[:4] + b"\x09" + data[5:]
 
     with pytest.raises(ValueError, match="Not a fingerprint"):
-        Fingerprint.from_bytes(garbage)
+        Fingerprint.from_bytes(garbage if isinstance(garbage, bytes) else garbage.encode())
 
 
 @pytest.mark.parametrize("change", list(SAME_PICTURE))

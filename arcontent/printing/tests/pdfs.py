@@ -31,7 +31,7 @@ def page_text(page: PageObject) -> str:
 
 def raster_images(page: PageObject) -> dict[str, Any]:
     """The page's image XObjects by resource name."""
-    resources = page["/Resources"]
+    resources: Any = page["/Resources"]  # a PDF dictionary, typed only as a PdfObject
     xobjects = resources.get("/XObject", {}) if resources else {}
     return {
         name: xobject.get_object()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -20,7 +21,7 @@ from arcontent.printing.tests.pdfs import (
 )
 from arcontent.printing.tests.samples import URL, logo_bytes
 
-LABEL = {"url": URL, "order_number": "A-10427", "company_name": "Alice Photo"}
+LABEL: dict[str, Any] = {"url": URL, "order_number": "A-10427", "company_name": "Alice Photo"}
 
 
 def test_the_label_page_is_exactly_70_by_50_mm() -> None:
@@ -41,7 +42,8 @@ def test_a_cyrillic_company_name_is_printed_in_an_embedded_dejavu_font() -> None
     page = only_page(label_pdf(**{**LABEL, "company_name": "Фотостудия «Память»"}))
 
     assert "Фотостудия «Память»" in page_text(page)
-    fonts = [str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
+    resources: Any = page["/Resources"]  # a PDF dictionary, typed only as a PdfObject
+    fonts = [str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()]
     assert fonts
     assert all("DejaVu-Sans" in font for font in fonts)
 

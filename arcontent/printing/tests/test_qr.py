@@ -21,7 +21,7 @@ def _parse(svg: bytes) -> ET.Element:
 
 
 def _png_array(png: bytes) -> np.ndarray:
-    return cv2.imdecode(np.frombuffer(png, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    return np.asarray(cv2.imdecode(np.frombuffer(png, dtype=np.uint8), cv2.IMREAD_GRAYSCALE))
 
 
 def _decode(image: np.ndarray) -> str:

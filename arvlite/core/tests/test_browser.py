@@ -66,7 +66,9 @@ def test_a_new_user_signs_up_creates_a_company_invites_a_colleague_and_creates_a
     invite_form.locator("select[name=role]").select_option("editor")
     page.click("[data-testid=invite-submit]")
     page.wait_for_selector("text=Invitation sent to colleague@sunny.example.com.")
-    link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
+    found = re.search(r"https?://\S+/invitations/\S+/", str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    link = found.group(0)
     path = "/" + link.split("/", 3)[3]
 
     # The colleague opens the link in their own browser and joins by signing up.

@@ -26,7 +26,7 @@ from arvlite.core.roles import Role
 from arvlite.core.tests.matrix import Expect, collect
 from companies.models import Company, User
 
-ROLES = [Role.VIEWER, Role.EDITOR, Role.MANAGER, Role.OWNER]
+ROLES: list[str] = [Role.VIEWER, Role.EDITOR, Role.MANAGER, Role.OWNER]
 API_ROUTES, PORTAL_PAGES = collect()
 PORTAL_PREFIX = "c/<slug:company_slug>/"
 

@@ -64,6 +64,7 @@ def test_deleting_content_removes_its_videos_files(
     with company_scope(company):
         video = make_video(content)
     original = video.original_id
+    assert original is not None
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = api_client_for(manager).delete(
             f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/"
@@ -79,7 +80,7 @@ def test_photo_checks_refuse_oversized_uploads_before_reading(
     settings.PHOTO_MAX_BYTES = 1000
     client = api_client_for(viewer)
     announced = client.generic(
-        "POST", "/api/v1/photo-analysis/", b"--x--", content_type="multipart/form-data; boundary=x",
+        "POST", "/api/v1/photo-analysis/", "--x--", content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(10**9),
     )  # fmt: skip
     assert announced.status_code == 400
@@ -101,7 +102,7 @@ def test_open_uploads_count_against_the_quota(
     company.save()
     client = api_client_for(editor)
     url = f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/uploads/"
-    headers = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": str(6 * 10**6)}
+    headers: dict[str, Any] = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": str(6 * 10**6)}
     assert client.post(url, **headers).status_code == 201
     assert client.post(url, **headers).status_code == 413  # the first upload's bytes are promised
 

@@ -37,7 +37,7 @@ def test_cross_tenant_code_must_say_so(company: Company, other_company: Company)
 
 def test_a_scope_without_a_company_is_refused() -> None:
     with pytest.raises(ValueError, match="saved company"):
-        company_scope(None)  # type: ignore[arg-type]
+        company_scope(None)  # type: ignore[arg-type]  # the misuse under test
 
 
 def test_membership_for_hides_other_companies(company: Company, outsider: User, owner: User) -> None:

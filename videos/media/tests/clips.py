@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 import av
 import numpy as np
+from av.audio.stream import AudioStream
+from av.video.stream import VideoStream
 
 MARKER_SIDE_SHARE = 0.15
 BITS = 8
@@ -43,12 +45,14 @@ def write_clip(
     container_options = {"movflags": "+faststart"} if faststart else {}
     with av.open(str(path), "w", options=container_options) as output:
         video = output.add_stream(codec, rate=fps, options=options or _fast_options(codec))
+        assert isinstance(video, VideoStream), codec
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.gop_size = keyframe_every or fps
         if rotation:
             # PyAV takes the counter-clockwise angle of the display matrix.
             video.set_display_rotation(-rotation)
         sound = output.add_stream(audio, rate=audio_rate) if audio else None
+        assert sound is None or isinstance(sound, AudioStream), audio
         if sound is not None:
             sound.codec_context.layout = "mono"
         tone = _tone_frames(seconds, audio_rate)
@@ -57,7 +61,7 @@ def write_clip(
             frame.pts, frame.time_base = index, Fraction(1, fps)
             output.mux(video.encode(frame))
             # Interleave the sound up to this frame's time, as a camera would.
-            while sound is not None and tone and tone[0].pts <= (index + 1) * audio_rate / fps:
+            while sound is not None and tone and (tone[0].pts or 0) <= (index + 1) * audio_rate / fps:
                 output.mux(sound.encode(tone.pop(0)))
         output.mux(video.encode(None))
         if sound is not None:
@@ -98,7 +102,7 @@ def write_resolution_switch(path: Path, *, fps: int = 25) -> Path:
         for width, height, first in ((320, 240, 0), (160, 120, fps)):
             encoder = av.CodecContext.create("libx264", "w")
             encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
-            encoder.time_base, encoder.framerate = Fraction(1, fps), fps
+            encoder.time_base, encoder.framerate = Fraction(1, fps), Fraction(fps)
             encoder.options = _fast_options("libx264")
             frames = [
                 av.VideoFrame.from_ndarray(picture(i, width, height), format="rgb24")

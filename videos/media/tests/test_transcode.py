@@ -20,7 +20,7 @@ class Decoded:
     """What a player would get from a rendition, found by decoding every frame."""
 
     video_codec: str
-    profile: str
+    profile: str | None
     level: int
     size: tuple[int, int]
     frames: int
@@ -29,7 +29,7 @@ class Decoded:
     first_frame: np.ndarray
     frame_numbers: list[int]
     video_seconds: float
-    audio: tuple[str, int, str, int] | None
+    audio: tuple[str, int, str, int | None] | None
     audio_seconds: float | None
 
 
@@ -41,6 +41,8 @@ def decode(path: Path) -> Decoded:
         audio_stream = container.streams.audio[0] if container.streams.audio else None
         samples = sum(frame.samples for frame in container.decode(audio_stream)) if audio_stream else 0
         context = video.codec_context
+        assert video.duration is not None
+        assert video.time_base is not None
         return Decoded(
             video_codec=context.name,
             profile=context.profile,
@@ -88,6 +90,7 @@ def test_it_makes_a_mobile_safe_rendition(h264_clip: Path, tmp_path: Path) -> No
     assert decoded.rotations == {0}
     assert decoded.audio is not None
     assert decoded.audio[:3] == ("aac", 48_000, "stereo")
+    assert decoded.audio[3] is not None
     assert 120_000 <= decoded.audio[3] <= 136_000
     assert abs(result.duration_seconds - 2.0) <= 0.2
     assert abs(decoded.video_seconds - 2.0) <= 0.2
