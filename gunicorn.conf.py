@@ -1,16 +1,19 @@
 """gunicorn settings of the production HTTP server (``scripts/serve web``, README "Running
 in production"). WebSocket (``/ws/``) is served by uvicorn beside it.
 
-Why a threaded WSGI worker (``gthread``):
-- the WSGI application runs as soon as the headers are in, so an upload view refuses an
-  anonymous caller (401) or an announced ``Content-Length`` over the limit (413) before a
-  byte of the body is read — Django's ASGI handler reads the whole body first;
-- Django keeps one database connection per thread, and each worker has a fixed pool of
-  ``threads``, so a node holds at most ``WEB_CONCURRENCY × GUNICORN_THREADS`` connections
-  even with ``DATABASE_CONN_MAX_AGE`` > 0 (greenlet workers would open one per request in
-  flight; the ASGI handler leaves one behind per request thread);
-- most of a request waits on PostgreSQL, Redis or the bucket, so a few threads per process
-  serve more at once than extra processes would, at a fraction of the memory.
+Why a WSGI server: the application runs as soon as the headers are in, so an upload view
+refuses an anonymous caller (401) or an announced ``Content-Length`` over the limit (413)
+before a byte of the body is read — Django's ASGI handler reads the whole body first. And
+Django keeps one database connection per thread, so a node holds at most
+``WEB_CONCURRENCY × GUNICORN_THREADS`` connections even with ``DATABASE_CONN_MAX_AGE`` > 0
+(the ASGI handler leaves one behind per request thread; greenlet workers would open one per
+request in flight).
+
+Why threads (``gthread``, 4 by default): uploads stream from the client through the proxy
+to the application (that is what lets it refuse them early), and a sync worker would be held
+by one slow upload for its whole length; threads also keep the proxy's connections alive.
+``GUNICORN_THREADS=1`` switches to sync workers, the faster choice for a pool that serves
+only the CPU-bound viewer API (docs/PERFORMANCE.md: same throughput, lower p99).
 
 Every value can be set from the environment (``.env.example``, "Web servers").
 """
@@ -33,12 +36,13 @@ wsgi_app = "arvlite.wsgi:application"
 # All interfaces by default: the proxy may sit on another host or outside the container.
 bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{_whole_number('PORT', 8000)}"]  # noqa: S104
 
-worker_class = "gthread"
 workers = _whole_number("WEB_CONCURRENCY", max(2, os.cpu_count() or 1), minimum=1)
 threads = _whole_number("GUNICORN_THREADS", 4, minimum=1)
+worker_class = "gthread" if threads > 1 else "sync"
 
-# gthread's main loop keeps beating while requests run, so this only restarts a worker
-# whose loop is stuck; long uploads are bounded by the proxy's timeouts instead.
+# A sync worker silent this long is restarted. gthread's main loop keeps beating while its
+# threads work, so there it only catches a stuck loop; long uploads are bounded by the
+# proxy's timeouts instead.
 timeout = _whole_number("GUNICORN_TIMEOUT", 60, minimum=1)
 # On SIGTERM (a deploy) requests in flight get this long to finish.
 graceful_timeout = _whole_number("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
