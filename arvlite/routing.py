@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
 from django.urls import path
 
 from notifications.consumers import NotificationConsumer
@@ -16,6 +16,6 @@ websocket_urlpatterns = [
 ]
 
 
-def websocket_application() -> AllowedHostsOriginValidator:
+def websocket_application() -> OriginValidator:
     """Sockets from our own hosts only, with the session's user in ``scope["user"]``."""
     return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))

@@ -27,6 +27,7 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import RefreshToken
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
@@ -274,29 +275,27 @@ def session_cookie(user: User) -> str:
 def test_the_websocket_server_serves_signed_in_sockets_and_nothing_else(
     ws: ServerProcess, company: Company, owner: User
 ) -> None:
-    url, origin = f"ws://{ws.host}:{ws.port}/ws/notifications/", f"http://{ws.host}:{ws.port}"
+    url, origin = f"ws://{ws.host}:{ws.port}/ws/notifications/", Origin(f"http://{ws.host}:{ws.port}")
+    layer = get_channel_layer()
+    assert layer is not None
 
     with connect(
         url, origin=origin, additional_headers={"Cookie": session_cookie(owner)}, proxy=None
-    ) as sock:  # type: ignore[arg-type]
+    ) as sock:
         sock.send(json.dumps({"type": "ping"}))
         assert json.loads(sock.recv(timeout=5)) == {"type": "pong"}
         # From this process through Redis to the server's socket.
-        async_to_sync(get_channel_layer().group_send)(
+        async_to_sync(layer.group_send)(
             user_group(owner.pk), {"type": "notification.message", "payload": {"unread_count": 2}}
         )
         assert json.loads(sock.recv(timeout=5)) == {"type": "notification", "payload": {"unread_count": 2}}
 
     with pytest.raises(InvalidStatus) as anonymous:
-        connect(url, origin=origin, proxy=None, open_timeout=5)  # type: ignore[arg-type]
+        connect(url, origin=origin, proxy=None, open_timeout=5)
     assert anonymous.value.response.status_code == 403
+    foreign_origin = Origin("https://evil.example.net")
     with pytest.raises(InvalidStatus) as foreign:
-        connect(
-            url,
-            origin="https://evil.example.net",
-            additional_headers={"Cookie": session_cookie(owner)},
-            proxy=None,
-        )  # type: ignore[arg-type]
+        connect(url, origin=foreign_origin, additional_headers={"Cookie": session_cookie(owner)}, proxy=None)
     assert foreign.value.response.status_code == 403
 
     # Plain HTTP: the probe, and a 404 for every page of the site.
