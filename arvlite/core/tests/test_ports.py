@@ -73,6 +73,7 @@ def test_a_server_that_never_answers_fails_within_the_bound(tmp_path: Path) -> N
     assert message.endswith("Log tail:\nstarting\nlistening nowhere")
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_server_that_exits_fails_at_once_with_its_exit_code_and_log(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     with log.open("wb") as out:
