@@ -436,3 +436,22 @@ def test_operators_see_stored_files_and_set_quotas_in_the_admin(client: Client, 
     assert stored.key in client.get("/admin/companies/storedfile/").content.decode()
     form = client.get(f"/admin/companies/company/{company.pk}/change/")
     assert b'name="storage_quota_bytes"' in form.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/files/\u00b2/x", "/files/1/photo/abc/x.png?expires=\u00b2&signature=a"],
+)
+def test_odd_digits_in_file_links_are_404(client: Client, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_members_of_a_deactivated_company_cannot_fetch_its_files(
+    client: Client, company: Company, owner: User
+) -> None:
+    stored = stored_png(company)
+    client.force_login(owner)
+    assert client.get(f"/files/{stored.key}").status_code == 200
+    company.status = Company.Status.DEACTIVATED
+    company.save()
+    assert client.get(f"/files/{stored.key}").status_code == 404
