@@ -16,10 +16,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from arcontent.models import ARContent, ViewSession
+from arcontent.models import ARContent, ViewFlushBatch, ViewSession
 from arcontent.tests.factories import make_content
 from arcontent.viewer import hotpath
+from arcontent.viewer.events import decode, events_key
 from arcontent.viewer.flush import flush
+from arcontent.viewer.recording import apply_events
 from arvlite.core import redis as shared_redis
 from arvlite.core.tenancy import scopes_disabled
 from videos.models import DateRule, Playback, VideoSchedule
@@ -52,7 +54,7 @@ def manifest(content: ARContent, client: Client | None = None, **extra: Any) -> 
 
 
 def buffered() -> int:
-    return shared_redis.client().llen(hotpath.events_key())
+    return shared_redis.client().llen(events_key())
 
 
 def test_a_cached_scan_makes_no_sql_query(content: ARContent) -> None:
@@ -130,13 +132,10 @@ def test_an_interrupted_flush_is_finished_once(content: ARContent) -> None:
     client = shared_redis.client()
     # A flush renamed the list, wrote its first chunk, then died before deleting the list.
     pending = shared_redis.key("viewer:events:flushing", "crashed")
-    client.rename(hotpath.events_key(), pending)
-    from arcontent.viewer import flush as flush_module
-
+    client.rename(events_key(), pending)
     with scopes_disabled():
-        events = [flush_module._decode(raw) for raw in client.lrange(pending, 0, 1)]
-        flush_module.apply_events(events)  # type: ignore[arg-type]
-        flush_module.ViewFlushBatch.objects.create(batch_id="crashed:0", events=2)
+        apply_events([decode(raw) for raw in client.lrange(pending, 0, 1)])
+        ViewFlushBatch.objects.create(batch_id="crashed:0", events=2)
     manifest(content)  # traffic meanwhile goes to a fresh list
     assert flush(chunk=2).events == 4  # 3 left of the crashed batch + 1 new
     content.refresh_from_db()
