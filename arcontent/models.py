@@ -11,11 +11,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arvlite.core.fields import OptionalLinkOptions
 from arvlite.core.tenancy import TenantManager
 from companies.models import StoredFile
 from projects.models import MAX_PRINT_CM, MAX_TERM_YEARS, MIN_PRINT_CM, MIN_TERM_YEARS
 
-FILE_FK = {"on_delete": models.SET_NULL, "null": True, "blank": True, "related_name": "+"}
+# Optional links to files and users (null=True at each field, see OptionalLinkOptions).
+FILE_FK: OptionalLinkOptions = {"on_delete": models.SET_NULL, "blank": True, "related_name": "+"}
 
 
 class OrderNumberCounter(models.Model):
@@ -95,13 +97,17 @@ class ARContent(models.Model):
     )
 
     # Files (StoredFile rows; deleting the content deletes them, see services).
-    photo = models.ForeignKey("companies.StoredFile", verbose_name=_("original photo"), **FILE_FK)
-    marker = models.ForeignKey("companies.StoredFile", verbose_name=_("marker"), **FILE_FK)
-    enhanced_marker = models.ForeignKey("companies.StoredFile", verbose_name=_("enhanced marker"), **FILE_FK)
-    thumbnail_small = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    thumbnail_medium = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    thumbnail_large = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    web_target = models.ForeignKey("companies.StoredFile", verbose_name=_("web AR target"), **FILE_FK)
+    photo = models.ForeignKey("companies.StoredFile", verbose_name=_("original photo"), null=True, **FILE_FK)
+    marker = models.ForeignKey("companies.StoredFile", verbose_name=_("marker"), null=True, **FILE_FK)
+    enhanced_marker = models.ForeignKey(
+        "companies.StoredFile", verbose_name=_("enhanced marker"), null=True, **FILE_FK
+    )
+    thumbnail_small = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    thumbnail_medium = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    thumbnail_large = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    web_target = models.ForeignKey(
+        "companies.StoredFile", verbose_name=_("web AR target"), null=True, **FILE_FK
+    )
     marker_is_enhanced = models.BooleanField(_("enhanced marker in use"), default=False)
 
     # The photo → marker pipeline (state in our table, not in Celery's).
@@ -117,11 +123,11 @@ class ARContent(models.Model):
     # Trackability and the similar-marker check.
     analysis = models.JSONField(default=dict, blank=True)
     enhanced_analysis = models.JSONField(default=dict, blank=True)
-    quality_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, **FILE_FK)
+    quality_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     similar_matches = models.JSONField(default=list, blank=True)
-    similar_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, **FILE_FK)
+    similar_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, **FILE_FK)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -24,6 +24,7 @@ from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent, OrderNumberCounter
 from arcontent.tasks import process_content, process_web_target
 from arvlite.core.tenancy import scopes_disabled
+from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import Company, StoredFile, User
@@ -120,7 +121,7 @@ def _check_project(project: Project, company: Company) -> None:
 
 
 def content_create(
-    *, company: Company, actor: Any, data: ContentInput, photo: IO[bytes], photo_name: str = ""
+    *, company: Company, actor: Actor, data: ContentInput, photo: IO[bytes], photo_name: str = ""
 ) -> ARContent:
     """Create content from a photo: the photo must decode as a real JPEG, PNG or WebP
     within the limits (refused otherwise, with nothing stored); it is stored as the
@@ -152,7 +153,7 @@ def content_create(
                 term_years=data.term_years,
                 status=Status.PROCESSING,
                 photo=stored,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=actor_user(actor),
             )
             content.full_clean(exclude=["company", "project", "photo", "created_by"])
             content.save()
@@ -171,7 +172,7 @@ def _dispatch_pipeline(content: ARContent) -> None:
 # --- the publishing workflow ------------------------------------------------------------
 
 
-def _transition(content: ARContent, *, actor: Any, action: str, to: str, **fields: Any) -> ARContent:
+def _transition(content: ARContent, *, actor: Actor, action: str, to: str, **fields: Any) -> ARContent:
     previous = content.status
     content.status = to
     for name, value in fields.items():
@@ -239,7 +240,7 @@ def _years_later(moment: datetime, years: int) -> datetime:
 
 
 @transaction.atomic
-def content_publish(*, content: ARContent, actor: Any) -> ARContent:
+def content_publish(*, content: ARContent, actor: Actor) -> ARContent:
     """Make the content scannable. Needs a ready marker, no unresolved similar-marker
     warning and trackability above poor (either may be overridden by an editor). The
     first publication starts the hosting term: ``expires_at`` = now + term."""
@@ -263,7 +264,7 @@ def content_publish(*, content: ARContent, actor: Any) -> ARContent:
 
 
 @transaction.atomic
-def content_pause(*, content: ARContent, actor: Any) -> ARContent:
+def content_pause(*, content: ARContent, actor: Actor) -> ARContent:
     """Stop scans for a while (the term keeps running)."""
     content = _locked(content)
     if content.status != Status.ACTIVE:
@@ -272,7 +273,7 @@ def content_pause(*, content: ARContent, actor: Any) -> ARContent:
 
 
 @transaction.atomic
-def content_resume(*, content: ARContent, actor: Any) -> ARContent:
+def content_resume(*, content: ARContent, actor: Actor) -> ARContent:
     """Resume a paused content (same checks as publishing)."""
     content = _locked(content)
     if content.status != Status.PAUSED:
@@ -281,7 +282,7 @@ def content_resume(*, content: ARContent, actor: Any) -> ARContent:
 
 
 @transaction.atomic
-def content_archive(*, content: ARContent, actor: Any) -> ARContent:
+def content_archive(*, content: ARContent, actor: Actor) -> ARContent:
     """Retire the content for good: scans stop; files stay until it is deleted."""
     content = _locked(content)
     if content.status in (Status.ARCHIVED, Status.PROCESSING):
@@ -290,7 +291,7 @@ def content_archive(*, content: ARContent, actor: Any) -> ARContent:
 
 
 @transaction.atomic
-def content_renew(*, content: ARContent, actor: Any, years: int | None = None) -> ARContent:
+def content_renew(*, content: ARContent, actor: Actor, years: int | None = None) -> ARContent:
     """Extend the hosting term by ``years`` (default: the content's term) from the later
     of now and the current expiry; expired content becomes active again."""
     content = _locked(content)
@@ -322,7 +323,7 @@ def content_expire_due(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def content_override(*, content: ARContent, actor: Any, what: str) -> ARContent:
+def content_override(*, content: ARContent, actor: Actor, what: str) -> ARContent:
     """An editor accepts a similar-marker warning (``what="similar"``) or a poor
     trackability score (``what="quality"``) so the content can be published."""
     if not isinstance(actor, User):
@@ -338,7 +339,7 @@ def content_override(*, content: ARContent, actor: Any, what: str) -> ARContent:
 
 
 @transaction.atomic
-def content_use_enhanced_marker(*, content: ARContent, actor: Any, use: bool) -> ARContent:
+def content_use_enhanced_marker(*, content: ARContent, actor: Actor, use: bool) -> ARContent:
     """Switch between the original marker and the auto-enhanced candidate."""
     content = _locked(content)
     if use and content.enhanced_marker_id is None:
@@ -359,7 +360,7 @@ def content_use_enhanced_marker(*, content: ARContent, actor: Any, use: bool) ->
 
 
 @transaction.atomic
-def content_reprocess(*, content: ARContent, actor: Any) -> ARContent:
+def content_reprocess(*, content: ARContent, actor: Actor) -> ARContent:
     """Run the photo pipeline again (after a failure, or to rebuild the files)."""
     content = _locked(content)
     if content.status not in (Status.DRAFT, Status.READY, Status.PROCESSING):
@@ -375,7 +376,7 @@ def content_reprocess(*, content: ARContent, actor: Any) -> ARContent:
 
 
 @transaction.atomic
-def content_update(*, content: ARContent, actor: Any, **fields: Any) -> ARContent:
+def content_update(*, content: ARContent, actor: Actor, **fields: Any) -> ARContent:
     """Change customer details or the print size (archived content is read-only)."""
     content = _locked(content)
     if content.status == Status.ARCHIVED:
@@ -408,7 +409,7 @@ def content_update(*, content: ARContent, actor: Any, **fields: Any) -> ARConten
 
 
 @transaction.atomic
-def content_delete(*, content: ARContent, actor: Any) -> None:
+def content_delete(*, content: ARContent, actor: Actor) -> None:
     """Delete content and its files (objects removed after commit). Published content
     must be archived or paused first, so a live print never goes blank by accident."""
     content = _locked(content)
@@ -431,7 +432,7 @@ def content_delete(*, content: ARContent, actor: Any) -> None:
 
 
 @transaction.atomic
-def content_expire(*, content: ARContent, actor: Any) -> ARContent:
+def content_expire(*, content: ARContent, actor: Actor) -> ARContent:
     """End the hosting term now (operators): scans stop until the content is renewed."""
     content = _locked(content)
     if content.status not in (Status.ACTIVE, Status.PAUSED):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import scopes_disabled
+from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.models import Company, CompanyApiKey, User
+from companies.models import Company, CompanyApiKey
 
 KEY_PREFIX = "arv"
 # Keys act for integrations, never as the company's owner.
@@ -38,7 +39,7 @@ class IssuedKey:
 
 
 @transaction.atomic
-def api_key_create(*, company: Company, actor: User, name: str, role: str, actor_role: str) -> IssuedKey:
+def api_key_create(*, company: Company, actor: Actor, name: str, role: str, actor_role: str) -> IssuedKey:
     """Issue a key acting in ``company`` with ``role`` (at most manager, and at most the
     creator's own role). Audited. The returned ``key`` is the only copy."""
     if role not in ASSIGNABLE_ROLES:
@@ -48,7 +49,12 @@ def api_key_create(*, company: Company, actor: User, name: str, role: str, actor
     prefix = secrets.token_hex(6)
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = CompanyApiKey.objects.create(
-        company=company, name=name.strip(), prefix=prefix, key_hash=_hash(key), role=role, created_by=actor
+        company=company,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=_hash(key),
+        role=role,
+        created_by=actor_user(actor),
     )
     audit_log(
         company=company, actor=actor, action="api_key.create", target=api_key, changes={"role": [None, role]}
@@ -57,7 +63,7 @@ def api_key_create(*, company: Company, actor: User, name: str, role: str, actor
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key: CompanyApiKey, actor: User) -> CompanyApiKey:
+def api_key_revoke(*, api_key: CompanyApiKey, actor: Actor) -> CompanyApiKey:
     """Stop a key from working at once. Audited."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()

@@ -8,6 +8,7 @@ from typing import Any
 import structlog
 from django.db import models
 
+from companies.actors import Actor, actor_user
 from companies.models import AuditEntry, Company
 
 logger = structlog.get_logger(__name__)
@@ -16,7 +17,7 @@ logger = structlog.get_logger(__name__)
 def audit_log(
     *,
     company: Company,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -27,7 +28,7 @@ def audit_log(
     ``changes`` must be JSON-serialisable, e.g. ``{"status": ["draft", "active"]}``.
     """
     # An API key is authenticated but is not a user: such changes are recorded without one.
-    user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     entry = AuditEntry.objects.create(
         company=company,
         actor=user,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from arvlite.core.storage.keys import build_key
 from arvlite.core.storage.sniff import ALLOWED_TYPES, HEAD_BYTES, describe_allowed, sniff_mime
+from companies.actors import Actor, actor_user
 from companies.models import Company, StoredFile
 
 logger = structlog.get_logger(__name__)
@@ -115,7 +116,7 @@ def stored_file_create(
     content: IO[bytes],
     original_name: str = "",
     project: Any = None,
-    actor: Any = None,
+    actor: Actor = None,
     generated_mime: str | None = None,
 ) -> StoredFile:
     """Store ``content`` as a file of ``kind`` for ``company`` and record it.
@@ -145,7 +146,13 @@ def stored_file_create(
 
 @transaction.atomic
 def _record(
-    company: Company, kind: str, key: str, inspected: Inspected, original_name: str, project: Any, actor: Any
+    company: Company,
+    kind: str,
+    key: str,
+    inspected: Inspected,
+    original_name: str,
+    project: Any,
+    actor: Actor,
 ) -> tuple[StoredFile, int]:
     locked = Company.objects.select_for_update().get(pk=company.pk)
     used = storage_used_bytes(company=locked)
@@ -160,7 +167,7 @@ def _record(
         sha256=inspected.sha256,
         mime_type=inspected.mime_type,
         original_name=original_name[:255],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     return stored, used
 

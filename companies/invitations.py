@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from arvlite.core.email import send_templated_email
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
+from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.models import Company, Invitation, Membership, User, _new_nonce
 from companies.services import membership_set
@@ -53,7 +54,7 @@ def _send(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, company: Company, actor: User, email: str, role: str) -> Invitation:
+def invitation_create(*, company: Company, actor: Actor, email: str, role: str) -> Invitation:
     """Invite ``email`` to ``company`` with ``role`` and e-mail the link. Audited.
     Refused for current members and for an address with an open invitation."""
     email = email.strip().lower()
@@ -69,7 +70,9 @@ def invitation_create(*, company: Company, actor: User, email: str, role: str) -
             revoked_at__isnull=True,
             expires_at__lte=timezone.now(),
         ).update(revoked_at=timezone.now())
-    invitation = Invitation(company=company, email=email, role=role, invited_by=actor, expires_at=_expiry())
+    invitation = Invitation(
+        company=company, email=email, role=role, invited_by=actor_user(actor), expires_at=_expiry()
+    )
     try:
         with transaction.atomic():
             invitation.save()
@@ -89,7 +92,7 @@ def invitation_create(*, company: Company, actor: User, email: str, role: str) -
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: Actor) -> Invitation:
     """Send the invitation again with a fresh link and expiry; earlier links stop working."""
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("Only open invitations can be resent."))
@@ -104,7 +107,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: Actor) -> Invitation:
     """Withdraw an open invitation; its link stops working. Audited."""
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been accepted."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from arvlite.core.roles import Role
+from companies.actors import Actor
 from companies.audit import audit_log
 from companies.models import Company, Membership, User
 
@@ -60,7 +61,7 @@ def company_create(*, name: str, slug: str, owner: User, **profile: Any) -> Comp
 
 
 @transaction.atomic
-def company_update(*, company: Company, actor: User, **fields: Any) -> Company:
+def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     """Change company settings (managers and up). Audited with the changed fields."""
     unknown = set(fields) - set(COMPANY_PROFILE_FIELDS)
     if unknown:
@@ -84,7 +85,7 @@ def company_delete_blockers(*, company: Company) -> list[str]:
 
 
 @transaction.atomic
-def company_delete(*, company: Company, actor: User) -> None:
+def company_delete(*, company: Company, actor: Actor) -> None:
     """Delete a company and everything it owns (owner only). Refused while anything it
     owns is still live, e.g. published content, with the reason."""
     reasons = company_delete_blockers(company=company)
@@ -94,7 +95,7 @@ def company_delete(*, company: Company, actor: User) -> None:
 
 
 @transaction.atomic
-def company_set_status(*, company: Company, actor: Any, status: str) -> Company:
+def company_set_status(*, company: Company, actor: Actor, status: str) -> Company:
     """Deactivate or reactivate a company (operators). Deactivated companies vanish from
     their members' lists and URLs until reactivated. Audited."""
     if status not in Company.Status.values:
@@ -117,7 +118,7 @@ def _lock_owners(company: Company) -> list[Membership]:
 
 
 @transaction.atomic
-def membership_set(*, company: Company, user: User, role: str, actor: Any = None) -> Membership:
+def membership_set(*, company: Company, user: User, role: str, actor: Actor = None) -> Membership:
     """Give ``user`` ``role`` in ``company`` (adding them if needed). Audited when it changes.
     Refused when it would leave the company without an owner."""
     owners = _lock_owners(company)
@@ -145,7 +146,7 @@ def membership_set(*, company: Company, user: User, role: str, actor: Any = None
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: Any) -> None:
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
     """Take a member out of the company. Refused for the last owner. Audited."""
     owners = _lock_owners(membership.company)
     if membership.role == Role.OWNER and len(owners) == 1:

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.models import Company, User
+from companies.models import Company
 from projects.models import ContentDefaults, PlaybackMode, Project, ProjectTemplate, QrLabelStyle
 
 PROJECT_EDITABLE_FIELDS = frozenset({"name", "description", *ContentDefaults.DEFAULT_FIELDS})
@@ -30,7 +31,7 @@ Row = TypeVar("Row", Project, ProjectTemplate)
 def project_create(
     *,
     company: Company,
-    actor: User | None,
+    actor: Actor,
     name: str,
     description: str = "",
     template: ProjectTemplate | None = None,
@@ -48,7 +49,7 @@ def project_create(
         name=name.strip(),
         description=description,
         template=template,
-        created_by=_user_or_none(actor),
+        created_by=actor_user(actor),
         **defaults,
     )
     _validate(project)
@@ -64,7 +65,7 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, project: Project, actor: User | None, **fields: Any) -> Project:
+def project_update(*, project: Project, actor: Actor, **fields: Any) -> Project:
     """Change a project's name, description or defaults; archived projects are refused.
     Audited with the old and new value of every field that changed."""
     _refuse_unknown(fields, PROJECT_EDITABLE_FIELDS)
@@ -81,7 +82,7 @@ def project_update(*, project: Project, actor: User | None, **fields: Any) -> Pr
 
 
 @transaction.atomic
-def project_set_status(*, project: Project, actor: User | None, status: str) -> Project:
+def project_set_status(*, project: Project, actor: Actor, status: str) -> Project:
     """Move a project along its lifecycle (``Project.TRANSITIONS``): pause, resume, archive,
     or restore an archived project to active. Other moves are refused. Audited."""
     if status not in Project.Status.values:
@@ -103,7 +104,7 @@ def project_set_status(*, project: Project, actor: User | None, status: str) -> 
 
 
 @transaction.atomic
-def project_delete(*, project: Project, actor: User | None) -> None:
+def project_delete(*, project: Project, actor: Actor) -> None:
     """Delete a project and record who did it. Templates made from it stay. Refused while
     the project holds AR content: deleting must never take printed photos' content down."""
     if project.ar_contents.exists():
@@ -123,7 +124,7 @@ def project_delete(*, project: Project, actor: User | None) -> None:
 
 
 @transaction.atomic
-def project_save_as_template(*, project: Project, actor: User | None, name: str) -> ProjectTemplate:
+def project_save_as_template(*, project: Project, actor: Actor, name: str) -> ProjectTemplate:
     """Create a template holding this project's current defaults. Audited."""
     template = ProjectTemplate(company=project.company, name=name.strip(), **project.content_defaults())
     _validate(template)
@@ -145,7 +146,7 @@ def project_save_as_template(*, project: Project, actor: User | None, name: str)
 def template_create(
     *,
     company: Company,
-    actor: User | None,
+    actor: Actor,
     name: str,
     default_term_years: int | None = None,
     playback_mode: str = PlaybackMode.CYCLIC,
@@ -174,7 +175,7 @@ def template_create(
 
 
 @transaction.atomic
-def template_update(*, template: ProjectTemplate, actor: User | None, **fields: Any) -> ProjectTemplate:
+def template_update(*, template: ProjectTemplate, actor: Actor, **fields: Any) -> ProjectTemplate:
     """Change a template's name or defaults; projects made from it keep their own copy.
     Audited with the old and new value of every field that changed."""
     _refuse_unknown(fields, TEMPLATE_EDITABLE_FIELDS)
@@ -195,7 +196,7 @@ def template_update(*, template: ProjectTemplate, actor: User | None, **fields: 
 
 
 @transaction.atomic
-def template_delete(*, template: ProjectTemplate, actor: User | None) -> None:
+def template_delete(*, template: ProjectTemplate, actor: Actor) -> None:
     """Delete a template. Projects made from it keep their defaults and lose only the link."""
     audit_log(
         company=template.company,
@@ -208,11 +209,6 @@ def template_delete(*, template: ProjectTemplate, actor: User | None) -> None:
 
 
 # --- shared steps --------------------------------------------------------------------------
-
-
-def _user_or_none(actor: Any) -> User | None:
-    # An API key acts for the company but is not a user: its changes have no creator.
-    return actor if isinstance(actor, User) else None
 
 
 def _refuse_unknown(fields: dict[str, Any], allowed: frozenset[str]) -> None:

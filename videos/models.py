@@ -8,9 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from arvlite.core.fields import OptionalLinkOptions
 from arvlite.core.tenancy import TenantManager
 
-FILE_FK = {"on_delete": models.SET_NULL, "null": True, "blank": True, "related_name": "+"}
+# Optional links to files and users (null=True at each field, see OptionalLinkOptions).
+FILE_FK: OptionalLinkOptions = {"on_delete": models.SET_NULL, "blank": True, "related_name": "+"}
 
 
 class Video(models.Model):
@@ -23,13 +25,15 @@ class Video(models.Model):
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="videos")
     content = models.ForeignKey("arcontent.ARContent", on_delete=models.CASCADE, related_name="videos")
     title = models.CharField(_("title"), max_length=200, blank=True)
-    original = models.ForeignKey("companies.StoredFile", verbose_name=_("original file"), **FILE_FK)
-    rendition_1080 = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    rendition_720 = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    poster = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    thumbnail_small = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    thumbnail_medium = models.ForeignKey("companies.StoredFile", **FILE_FK)
-    thumbnail_large = models.ForeignKey("companies.StoredFile", **FILE_FK)
+    original = models.ForeignKey(
+        "companies.StoredFile", verbose_name=_("original file"), null=True, **FILE_FK
+    )
+    rendition_1080 = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    rendition_720 = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    poster = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    thumbnail_small = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    thumbnail_medium = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    thumbnail_large = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
 
     duration_seconds = models.PositiveIntegerField(_("duration, s"), default=0)
     width = models.PositiveIntegerField(default=0)
@@ -55,7 +59,7 @@ class Video(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("For the random-daily rotation."),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, **FILE_FK)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -118,9 +122,9 @@ class Playback(models.Model):
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
     content = models.OneToOneField("arcontent.ARContent", on_delete=models.CASCADE, related_name="playback")
     mode = models.CharField(_("playback mode"), max_length=20, choices=Mode.choices, default=Mode.MANUAL)
-    active_video = models.ForeignKey(Video, verbose_name=_("active video"), **FILE_FK)
+    active_video = models.ForeignKey(Video, verbose_name=_("active video"), null=True, **FILE_FK)
     rotation = models.CharField(_("rotation"), max_length=20, choices=Rotation.choices, default=Rotation.NONE)
-    rotation_default_video = models.ForeignKey(Video, verbose_name=_("default video"), **FILE_FK)
+    rotation_default_video = models.ForeignKey(Video, verbose_name=_("default video"), null=True, **FILE_FK)
     rotation_sequence = models.JSONField(_("sequence of video ids"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,11 +172,11 @@ class UploadSession(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     title = models.CharField(max_length=200, blank=True)
     chunk_keys = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, **FILE_FK)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    video = models.ForeignKey(Video, **FILE_FK)
+    video = models.ForeignKey(Video, null=True, **FILE_FK)
 
     objects = TenantManager()
 

@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from arcontent.models import ARContent
+from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
@@ -40,7 +41,7 @@ def _check_content(content: ARContent) -> None:
 
 
 def video_create(
-    *, content: ARContent, actor: Any, upload: IO[bytes], filename: str = "", title: str = ""
+    *, content: ARContent, actor: Actor, upload: IO[bytes], filename: str = "", title: str = ""
 ) -> Video:
     """Store an uploaded video (type sniffed from its bytes, quota and size checked) and
     queue its processing after commit. It goes to the end of the content's list."""
@@ -63,7 +64,7 @@ def video_create(
                 size_bytes=stored.size,
                 mime_type=stored.mime_type,
                 order=0 if last is None else last + 1,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=actor_user(actor),
             )
             audit_log(company=content.company, actor=actor, action="video.create", target=video)
             _dispatch(video)
@@ -82,7 +83,7 @@ def _lock(video: Video) -> Video:
 
 
 @transaction.atomic
-def video_update(*, video: Video, actor: Any, **fields: Any) -> Video:
+def video_update(*, video: Video, actor: Actor, **fields: Any) -> Video:
     """Change title, enabled, end date or weight."""
     video = _lock(video)
     allowed = {"title", "enabled", "end_date", "weight"}
@@ -101,7 +102,7 @@ def video_update(*, video: Video, actor: Any, **fields: Any) -> Video:
 
 
 @transaction.atomic
-def video_reprocess(*, video: Video, actor: Any) -> Video:
+def video_reprocess(*, video: Video, actor: Actor) -> Video:
     """Process the original again (after a failure or to rebuild renditions)."""
     video = _lock(video)
     if video.status == Video.Status.PROCESSING:
@@ -116,7 +117,7 @@ def video_reprocess(*, video: Video, actor: Any) -> Video:
 
 
 @transaction.atomic
-def video_delete(*, video: Video, actor: Any) -> None:
+def video_delete(*, video: Video, actor: Actor) -> None:
     """Delete a video and its files (objects go after commit)."""
     video = _lock(video)
     files = [video.original_id, video.rendition_1080_id, video.rendition_720_id, video.poster_id,
@@ -127,7 +128,7 @@ def video_delete(*, video: Video, actor: Any) -> None:
 
 
 @transaction.atomic
-def videos_reorder(*, content: ARContent, actor: Any, video_ids: list[int]) -> list[Video]:
+def videos_reorder(*, content: ARContent, actor: Actor, video_ids: list[int]) -> list[Video]:
     """Put the content's videos in the given order (every video exactly once)."""
     videos = {v.pk: v for v in Video.objects.select_for_update().filter(content=content)}
     if sorted(video_ids) != sorted(videos):
@@ -161,7 +162,7 @@ def _own_video(content: ARContent, video_id: int | None, field: str) -> Video | 
 def playback_update(
     *,
     content: ARContent,
-    actor: Any,
+    actor: Actor,
     mode: str | None = None,
     active_video_id: int | type[Ellipsis] | None = ...,
     rotation: str | None = None,
@@ -212,7 +213,7 @@ def playback_update(
 
 @transaction.atomic
 def date_rule_create(
-    *, content: ARContent, actor: Any, video_id: int, month: int, day: int, year: int | None = None
+    *, content: ARContent, actor: Actor, video_id: int, month: int, day: int, year: int | None = None
 ) -> DateRule:
     """A video for a date: exact when ``year`` is given, else every year."""
     _check_content(content)
@@ -242,7 +243,7 @@ def _overlaps(
 def schedule_save(
     *,
     content: ARContent,
-    actor: Any,
+    actor: Actor,
     video_id: int,
     starts_at: datetime,
     ends_at: datetime,
@@ -275,7 +276,7 @@ def schedule_save(
 
 
 @transaction.atomic
-def date_rules_replace(*, content: ARContent, actor: Any, rules: list[dict[str, Any]]) -> list[DateRule]:
+def date_rules_replace(*, content: ARContent, actor: Actor, rules: list[dict[str, Any]]) -> list[DateRule]:
     """Replace the content's date rules with ``rules`` ({video, month, day, year|None})."""
     _check_content(content)
     playback = playback_for(content)
@@ -294,14 +295,14 @@ def date_rules_replace(*, content: ARContent, actor: Any, rules: list[dict[str, 
 
 
 @transaction.atomic
-def schedule_delete(*, schedule: VideoSchedule, actor: Any) -> None:
+def schedule_delete(*, schedule: VideoSchedule, actor: Actor) -> None:
     """Remove a schedule; audited."""
     audit_log(company=schedule.company, actor=actor, action="schedule.delete", target=schedule)
     schedule.delete()
 
 
 @transaction.atomic
-def date_rule_delete(*, rule: DateRule, actor: Any) -> None:
+def date_rule_delete(*, rule: DateRule, actor: Actor) -> None:
     """Remove a date rule; audited on its content, like its creation."""
     content = rule.playback.content
     audit_log(company=rule.company, actor=actor, action="date_rule.delete", target=content,
@@ -310,7 +311,7 @@ def date_rule_delete(*, rule: DateRule, actor: Any) -> None:
 
 
 @transaction.atomic
-def video_set_active(*, video: Video, actor: Any) -> Playback:
+def video_set_active(*, video: Video, actor: Actor) -> Playback:
     """Play this video (manual mode) unless a date rule, window or rotation says otherwise."""
     return playback_update(
         content=video.content, actor=actor, mode=Playback.Mode.MANUAL, active_video_id=video.pk

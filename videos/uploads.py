@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
 import structlog
 from django.conf import settings
@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 from arcontent.models import ARContent
 from arvlite.core.storage.keys import build_key
 from arvlite.core.tenancy import scopes_disabled
+from companies.actors import Actor, actor_user
 from companies.files import StorageQuotaExceededError, delete_file_after_commit, quota_check
 from companies.models import StoredFile
 from videos.models import UploadSession
@@ -104,7 +105,9 @@ class _RefusedError(Exception):
         self.error = error
 
 
-def upload_start(*, content: ARContent, actor: Any, length: int, filename: str, title: str) -> UploadSession:
+def upload_start(
+    *, content: ARContent, actor: Actor, length: int, filename: str, title: str
+) -> UploadSession:
     """Open a resumable upload of ``length`` bytes for ``content``, kept UPLOAD_SESSION_HOURS.
 
     Refused before any byte is accepted: archived content or an empty upload
@@ -138,7 +141,7 @@ def upload_start(*, content: ARContent, actor: Any, length: int, filename: str, 
         length=length,
         filename=base_name[:255],
         title=title.strip()[:200],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
         expires_at=timezone.now() + timedelta(hours=settings.UPLOAD_SESSION_HOURS),
     )
 
@@ -152,7 +155,7 @@ def upload_offset(*, session: UploadSession) -> int:
 
 
 def upload_append(
-    *, session: UploadSession, offset: int, chunk: IO[bytes], chunk_length: int, actor: Any = None
+    *, session: UploadSession, offset: int, chunk: IO[bytes], chunk_length: int, actor: Actor = None
 ) -> UploadSession:
     """Store the next ``chunk_length`` bytes read from ``chunk`` at ``offset``; on the last
     byte, make the video (``upload_finish``) in the same transaction.
@@ -208,7 +211,7 @@ def upload_append(
 
 
 @transaction.atomic
-def upload_finish(*, session: UploadSession, actor: Any = None) -> UploadSession:
+def upload_finish(*, session: UploadSession, actor: Actor = None) -> UploadSession:
     """Make the video from a fully received upload: join the parts in order into one
     temporary file, store it with ``video_create`` (type, size and quota checked there;
     processing queued after commit), mark the session complete and remove the parts after
@@ -225,7 +228,7 @@ def upload_finish(*, session: UploadSession, actor: Any = None) -> UploadSession
     with _joined(locked) as upload:
         video = video_create(
             content=locked.content,
-            actor=_person(actor) or locked.created_by,
+            actor=actor_user(actor) or locked.created_by,
             upload=upload,
             filename=locked.filename,
             title=locked.title,
@@ -288,12 +291,6 @@ def _lock(session: UploadSession) -> UploadSession:
     )
 
 
-def _person(actor: Any) -> Any:
-    # An API key is not a User row: audit_log cannot store it as the actor (it would fail
-    # after the whole file arrived), so its uploads are recorded without one.
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _refuse_expired(session: UploadSession) -> None:
     if session.expires_at <= timezone.now():
         raise UploadExpiredError(_("This upload has expired. Start a new one."), code="upload_expired")
@@ -318,7 +315,7 @@ def _restart(session: UploadSession, *, only_if_parts_lost: bool) -> None:
         locked.save(update_fields=["offset", "chunk_keys"])
 
 
-def _finish_or_refuse(session: UploadSession, actor: Any) -> UploadSession:
+def _finish_or_refuse(session: UploadSession, actor: Actor) -> UploadSession:
     try:
         return upload_finish(session=session, actor=actor)
     except (UploadPartsLostError, StorageQuotaExceededError):

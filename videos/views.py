@@ -21,6 +21,7 @@ from arcontent.models import ARContent
 from arcontent.selectors import content_get
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
+from companies.actors import Actor
 from companies.portal import CompanyPortalMixin
 from videos import selectors, services
 from videos.forms import DateRuleForm, PlaybackForm, ScheduleForm
@@ -71,7 +72,7 @@ class VideoTablePartialView(VideoListView):
     template_name = "videos/partials/video_table.html"
 
 
-def _move(video: Video, actor: Any, step: int) -> None:
+def _move(video: Video, actor: Actor, step: int) -> None:
     ids = list(
         Video.objects.filter(content=video.content).order_by("order", "id").values_list("pk", flat=True)
     )

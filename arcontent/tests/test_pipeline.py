@@ -17,6 +17,7 @@ from arcontent.models import ARContent, MarkerFingerprint
 from arcontent.tasks import process_content
 from arcontent.tests.photos import flat_jpeg, rotated_jpeg, textured_jpeg
 from arvlite.core.tenancy import company_scope, scopes_disabled
+from companies.actors import Actor
 from companies.models import Company, StoredFile, User
 from projects.tests.factories import ProjectFactory
 
@@ -24,7 +25,9 @@ pytestmark = pytest.mark.django_db
 S = ARContent.Status
 
 
-def create(company: Company, actor: Any, photo: bytes, *, width: str = "15", height: str = "10") -> ARContent:
+def create(
+    company: Company, actor: Actor, photo: bytes, *, width: str = "15", height: str = "10"
+) -> ARContent:
     """Create content and run what the commit would start (pipeline, then web target)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         content = services.content_create(

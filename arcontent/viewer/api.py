@@ -180,7 +180,7 @@ def active_video(request: HttpRequest, uid: str) -> HttpResponse:
         return _reason_error(verdict.reason or snapshots.NOT_FOUND)
     assert verdict.selection is not None
     stored = snapshot.videos[verdict.selection.video_id]
-    rule = snapshot.selection_inputs["rule"]
+    rule = snapshot.selection_inputs.rule
     data = {
         **snapshots.video_object(snapshot, verdict.selection, now),
         "preview_url": stored["preview_url"],

@@ -14,7 +14,6 @@ import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
 import numpy as np
@@ -23,6 +22,7 @@ from PIL import Image, ImageDraw
 
 from arcontent.models import ARContent
 from arcontent.services import content_create, content_input, content_publish, publish_blockers
+from companies.actors import Actor
 from companies.models import Company
 from projects.models import Project
 from videos.services import video_create
@@ -94,7 +94,7 @@ def demo_clip(demo: Demo, seconds: float = 4.0, size: tuple[int, int] = (640, 48
         return path.read_bytes()
 
 
-def ensure_demo_content(*, company: Company, actor: Any) -> list[ARContent]:
+def ensure_demo_content(*, company: Company, actor: Actor) -> list[ARContent]:
     """Create the missing demo contents (slots already taken are kept) and publish those
     whose marker is ready. With Celery workers the pipeline runs later: run the command
     again once they are done to publish."""
@@ -113,7 +113,7 @@ def ensure_demo_content(*, company: Company, actor: Any) -> list[ARContent]:
     return contents
 
 
-def _create(company: Company, project: Project, demo: Demo, actor: Any) -> ARContent:
+def _create(company: Company, project: Project, demo: Demo, actor: Actor) -> ARContent:
     data = content_input(
         project=project,
         values={"print_width_cm": 15, "print_height_cm": 10, "term_years": 5, "customer_name": demo.title},

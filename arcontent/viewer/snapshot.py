@@ -24,7 +24,7 @@ from companies.models import StoredFile
 from videos import selection
 from videos.media.sizes import fit_size
 from videos.models import Video
-from videos.selectors import selection_inputs
+from videos.selectors import SelectionInputs, selection_inputs
 
 DEMO_IDS = {f"demo_{slot}": slot for slot in range(1, 6)}
 MANIFEST_VERSION = "1"
@@ -54,7 +54,7 @@ class Snapshot:
     time_zone: str
     manifest: dict[str, Any]  # every manifest field but `video`
     videos: dict[int, dict[str, Any]]  # video id → the contract's video object + extras
-    selection_inputs: dict[str, Any]  # select_video's arguments but `now` and the scan index
+    selection_inputs: SelectionInputs  # select_video's arguments but `now` and the scan index
     counts_scans: bool  # sequential/cyclic playback: each view moves the cursor
     page: dict[str, Any] = field(default_factory=dict)  # what only the /view page shows
 
@@ -101,10 +101,6 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
                 *_VIDEO_FILE_RELATIONS
             )
         )
-    playback: selection.PlaybackState = inputs.pop("playback")  # type: ignore[assignment]
-    inputs.pop("content_expires_at")
-    inputs["playback_mode"] = playback.mode
-    inputs["active_video_id"] = playback.active_video_id
     company = content.company
     marker = content.marker_in_use
     marker_url = _url(marker)
@@ -138,7 +134,7 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
         manifest=manifest,
         videos={video.pk: _video_object(video) for video in videos},
         selection_inputs=inputs,
-        counts_scans=playback.mode in ("sequential", "cyclic"),
+        counts_scans=inputs.playback.mode in ("sequential", "cyclic"),
         page={
             # Public: never the customer's name or contacts, only what staff titled the videos.
             "title": next((video.title for video in videos if video.title), ""),
@@ -177,13 +173,7 @@ def availability(snapshot: Snapshot | None, now: datetime, scan_index: int = 0) 
 
 
 def select(snapshot: Snapshot, now: datetime, scan_index: int = 0) -> selection.Selection | None:
-    inputs = dict(snapshot.selection_inputs)
-    playback = selection.PlaybackState(
-        mode=inputs.pop("playback_mode"), active_video_id=inputs.pop("active_video_id"), scan_index=scan_index
-    )
-    chosen = selection.select_video(
-        now=now, playback=playback, content_expires_at=snapshot.expires_at, **inputs
-    )
+    chosen = snapshot.selection_inputs.select_video(now=now, scan_index=scan_index)
     # A video that stopped being ready after the snapshot was built is not in `videos`.
     return chosen if chosen is not None and chosen.video_id in snapshot.videos else None
 
