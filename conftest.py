@@ -23,6 +23,21 @@ pytest_plugins = [
     "arvlite.core.testing.storage",
 ]
 
+# What makes a test slow without an explicit mark: it drives a browser, starts a Celery
+# worker, a live server or the S3 server (the "s3" run of storage_backend starts it too).
+SLOW_MARKERS = ("browser", "worker")
+SLOW_FIXTURES = {"celery_worker", "live_server", "s3_server", "s3_storage"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark such tests ``slow`` so the quick lane (scripts/test --quick) can skip them."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_s3 = callspec is not None and callspec.params.get("storage_backend") == "s3"
+        starts_something = SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if on_s3 or starts_something or any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _delete_what_this_run_left() -> Iterator[None]:

@@ -9,8 +9,11 @@ import uuid
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # One prefix per test run and xdist worker keeps cache and channel-layer keys of parallel or
-# earlier runs apart; the root conftest deletes them when the session ends.
-TEST_RUN_PREFIX = f"arvlite-test-{uuid.uuid4().hex[:8]}-{_worker}"
+# earlier runs apart; the root conftest deletes them when the session ends. A server started
+# by a test is handed the test's prefix, so both see the same cache and channel layer.
+TEST_RUN_PREFIX = (
+    os.environ.get("ARVLITE_TEST_RUN_PREFIX") or f"arvlite-test-{uuid.uuid4().hex[:8]}-{_worker}"
+)
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/arvlite")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")

@@ -178,7 +178,7 @@ def main() -> None:
     if options.backend == "s3":
         from arvlite.core.testing.seaweed import s3_environment, start_seaweedfs
 
-        seaweed = start_seaweedfs(workdir / "s3", port_offset=900)
+        seaweed = start_seaweedfs(workdir / "s3")
         env.update(s3_environment(seaweed))
     server = None
     try:

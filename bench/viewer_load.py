@@ -319,7 +319,10 @@ def delete_bench_keys() -> None:
 
 
 def events_key() -> str:
-    return f"{PREFIX}:viewer:events"
+    """The servers' event buffer, under the bench's key prefix."""
+    from arcontent.viewer.events import EVENTS_KEY
+
+    return f"{PREFIX}:{EVENTS_KEY}"
 
 
 # --- measurements ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class DateRuleForm(forms.Form):
 
     def __init__(self, *args: Any, videos: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["video"].queryset = videos  # type: ignore[attr-defined]
+        self.fields["video"].queryset = videos  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ScheduleForm(forms.Form):
@@ -51,4 +51,4 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, videos: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["video"].queryset = videos  # type: ignore[attr-defined]
+        self.fields["video"].queryset = videos  # type: ignore[attr-defined]  # a ModelChoiceField

@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from arcontent.analytics.dialect import make_room_for_grouping
 from arcontent.analytics.periods import Period
 from arcontent.models import ARContent, DailyViewStat, ViewSession
 from companies.models import Company
@@ -177,19 +178,8 @@ def figures_for(
     """Totals, every day of the period (zeros included), devices, systems, browsers and —
     for a company or project — the most viewed content. Run inside the company scope."""
     with transaction.atomic():
-        _roomy_grouping()
+        make_room_for_grouping()
         return _figures(company, period, project, content)
-
-
-# PostgreSQL's default work_mem (4 MB) makes a company's 90-day grouping (~500,000 roll-up
-# rows at 10 million scans) sort on disk; with room it hashes in memory, about twice as fast.
-GROUPING_WORK_MEM = "64MB"
-
-
-def _roomy_grouping() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
 
 
 def _figures(company: Company, period: Period, project: Project | None, content: ARContent | None) -> Figures:

@@ -2,7 +2,9 @@
 
 The database does the grouping: one ``INSERT … SELECT … GROUP BY`` per rebuild, after a
 ``DELETE`` of the same days, in one transaction — readers see either the old rows or the
-new ones, and rebuilding twice gives the same rows. Days are the company's local days
+new ones, and rebuilding twice gives the same rows. The ORM writes the grouping in the
+database's own dialect (PostgreSQL in production, SQLite in the embedded run); what else
+differs between them is in ``dialect.py``. Days are the company's local days
 (``Company.time_zone``), so a scan at 23:30 in Moscow counts for that Moscow date.
 
 What a row counts (per content, day, device type, OS and browser):
@@ -20,24 +22,26 @@ figures leave them out of every number and report them apart.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import structlog
 from django.db import connection, transaction
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 
 from arcontent.analytics.cache import figures_warm, generation_bump
+from arcontent.analytics.dialect import take_rebuild_turn
 from arcontent.analytics.periods import MAX_DAYS, local_day_bounds, local_today
+from arcontent.models import ViewSession
+from arvlite.core.tenancy import company_scope
 from companies.models import Company
 
 logger = structlog.get_logger(__name__)
 
-# pg_advisory_xact_lock(namespace, company id): two rebuilds of one company take turns, or
-# the second one's INSERT would collide with the first one's fresh rows.
-LOCK_NAMESPACE = 5_260_001
-
 _DELETE = """
 DELETE FROM arcontent_dailyviewstat
-WHERE company_id = %(company)s AND day BETWEEN %(first)s AND %(last)s
+WHERE company_id = %s AND day BETWEEN %s AND %s
 """
 
 # Grouped first, joined after: the join touches one row per group, not one per session.
@@ -49,19 +53,28 @@ INSERT INTO arcontent_dailyviewstat
      views, visitors, plays, watch_seconds, watched_sessions)
 SELECT c.company_id, c.project_id, g.content_id, g.day, g.device_type, g.os, g.browser,
        g.views, g.visitors, g.plays, g.watch_seconds, g.watched_sessions
-FROM (
-    SELECT s.content_id, (s.started_at AT TIME ZONE %(tz)s)::date AS day, s.device_type, s.os, s.browser,
-           COUNT(*) FILTER (WHERE s.counted_view) AS views,
-           COUNT(DISTINCT NULLIF(s.visitor_hash, '')) FILTER (WHERE s.counted_view) AS visitors,
-           COUNT(*) FILTER (WHERE s.video_played) AS plays,
-           COALESCE(SUM(s.duration_seconds), 0) AS watch_seconds,
-           COUNT(*) FILTER (WHERE s.duration_seconds > 0) AS watched_sessions
-    FROM arcontent_viewsession s
-    WHERE s.company_id = %(company)s AND s.started_at >= %(since)s AND s.started_at < %(until)s
-    GROUP BY 1, 2, 3, 4, 5
-) AS g
-JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %(company)s
+FROM ({grouped}) AS g
+JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %s
 """
+
+
+def _grouped(company: Company, since: dt.datetime, until: dt.datetime) -> tuple[str, tuple[Any, ...]]:
+    """The sessions of [since, until) per content, local day and agent, as SQL + params."""
+    viewed = Q(counted_view=True)
+    sessions = ViewSession.objects.filter(company=company, started_at__gte=since, started_at__lt=until)
+    grouped = (
+        sessions.annotate(day=TruncDate("started_at", tzinfo=zoneinfo.ZoneInfo(company.time_zone)))
+        .values("content_id", "day", "device_type", "os", "browser")
+        .annotate(
+            views=Count("pk", filter=viewed),
+            visitors=Count(NullIf("visitor_hash", Value("")), distinct=True, filter=viewed),
+            plays=Count("pk", filter=Q(video_played=True)),
+            watch_seconds=Coalesce(Sum("duration_seconds"), 0),
+            watched_sessions=Count("pk", filter=Q(duration_seconds__gt=0)),
+        )
+        .order_by()
+    )
+    return grouped.query.sql_with_params()
 
 
 def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
@@ -72,19 +85,14 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"at most {MAX_DAYS} days at a time")
     since, until = local_day_bounds(company.time_zone, first, last)
-    params: dict[str, Any] = {
-        "company": company.pk,
-        "first": first,
-        "last": last,
-        "since": since,
-        "until": until,
-        "tz": company.time_zone,
-    }
+    with company_scope(company):
+        grouped, grouped_params = _grouped(company, since, until)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, company.pk])
-        cursor.execute(_DELETE, params)
+        take_rebuild_turn(cursor, company.pk)  # or two rebuilds' INSERTs would collide
+        days = [connection.ops.adapt_datefield_value(day) for day in (first, last)]
+        cursor.execute(_DELETE, [company.pk, *days])
         deleted = cursor.rowcount
-        cursor.execute(_INSERT, params)
+        cursor.execute(_INSERT.format(grouped=grouped), [*grouped_params, company.pk])
         written = cursor.rowcount
     if deleted or written:  # after the commit: the company's cached figures are stale
         generation_bump(company.pk)

@@ -47,6 +47,13 @@ class AnyContentRenderer(renderers.BaseRenderer):
         return data
 
 
+def refuse_announced_photo(request: Request) -> None:
+    """A photo form announcing more than the photo limit (+ room for the other fields) is
+    refused from its Content-Length, before a byte of the body is read."""
+    if content_length(request) > settings.PHOTO_MAX_BYTES + 64 * 1024:
+        raise exceptions.ValidationError({"photo": ["The photo is larger than the limit."]})
+
+
 def _file_action(url_path: str, summary: str) -> Callable[[Callable[..., Any]], Any]:
     def wrap(method: Callable[..., Any]) -> Any:
         method = extend_schema(summary=summary, responses={200: OpenApiResponse(description="The file")})(
@@ -98,6 +105,7 @@ class ARContentViewSet(
         return Response(ARContentSerializer(fresh).data, status=code)
 
     def create(self, request: Request, company_slug: str) -> Response:
+        refuse_announced_photo(request)  # before request.data reads (and spools) the body
         data = ARContentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -229,8 +237,7 @@ class PhotoAnalysisView(APIView):
         responses={200: dict},
     )
     def post(self, request: Request) -> Response:
-        if content_length(request) > settings.PHOTO_MAX_BYTES + 64 * 1024:  # + room for the form fields
-            raise exceptions.ValidationError({"photo": ["The photo is larger than the limit."]})
+        refuse_announced_photo(request)
         data = PhotoAnalysisSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["photo"]

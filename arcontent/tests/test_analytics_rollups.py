@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.test import Client
 
+from arcontent.analytics.dialect import take_rebuild_turn
 from arcontent.analytics.rollups import rollup_rebuild, rollup_recent
 from arcontent.analytics.tasks import rollup_views
 from arcontent.models import ARContent, DailyViewStat
@@ -222,3 +225,52 @@ def test_a_scan_through_the_viewer_api_ends_up_in_the_roll_up(company: Company) 
 
     # Two views by one visitor (same address and browser), classified from the User-Agent.
     assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows()] == [("mobile", "Android", "Chrome", 2, 1)]
+
+
+def _rebuild_in_thread(company: Company, finished: threading.Event) -> threading.Thread:
+    def run() -> None:
+        try:
+            rollup_rebuild(company=company, first=MARCH_1, last=MARCH_1)
+            finished.set()
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_waits_for_another_rebuild_of_the_same_company(
+    company: Company, other_company: Company
+) -> None:
+    content = make_content(company)
+    make_sessions(content, 2, started_at=at("2026-03-01 09:00"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_turn() -> None:  # what a first rebuild holds from its start to its commit
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                take_rebuild_turn(cursor, company.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_turn)
+    holder.start()
+    assert holding.wait(10)
+    ours, theirs = threading.Event(), threading.Event()
+    waiting = _rebuild_in_thread(company, ours)
+    other = _rebuild_in_thread(other_company, theirs)
+
+    assert theirs.wait(10)  # another company's rebuild has its own turn
+    assert not ours.wait(1.0)  # ours waits while the first one is in its transaction
+    assert rows(company=company) == []
+    release.set()
+    holder.join(10)
+    waiting.join(10)
+    other.join(10)
+
+    assert ours.is_set()
+    assert [r[4] for r in rows(company=company)] == [2]

@@ -20,8 +20,10 @@ from rest_framework.test import APIClient
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
 from arcontent.tests.photos import flat_jpeg, textured_jpeg
+from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import Company, StoredFile, User
+from companies.tests.factories import api_key_client
 from projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +255,28 @@ def test_without_a_print_size_anywhere_the_answer_says_so(
     assert response.json()["errors"]["print_width_cm"] == ["Give the print size: the project has no default."]
     with scopes_disabled():
         assert not StoredFile.objects.exists()
+
+
+def test_only_a_person_can_accept_a_similar_marker(company: Company) -> None:
+    content = make_content(company)
+    url = f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/override/"
+    response = api_key_client(company, Role.EDITOR).post(url, {"what": "similar"})
+    assert response.status_code == 403
+    assert "API keys cannot" in response.json()["message"]
+
+
+def test_photo_checks_refuse_oversized_uploads_before_reading(
+    settings: Any, api_client_for: Clients, company: Company, viewer: User
+) -> None:
+    settings.PHOTO_MAX_BYTES = 1000
+    client = api_client_for(viewer)
+    announced = client.generic(
+        "POST", "/api/v1/photo-analysis/", "--x--", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(10**9),
+    )  # fmt: skip
+    assert announced.status_code == 400
+    actual = client.post(
+        "/api/v1/photo-analysis/", {"photo": io.BytesIO(textured_jpeg())}, format="multipart"
+    )
+    assert actual.status_code == 400
+    assert "larger than" in actual.json()["errors"]["photo"][0]

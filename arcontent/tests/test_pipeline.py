@@ -199,6 +199,7 @@ def test_the_auto_enhanced_marker_is_offered_for_a_washed_out_photo(company: Com
     assert content.marker_is_enhanced
 
 
+@pytest.mark.slow  # runs MindAR's compiler in Node
 def test_the_web_target_is_compiled_for_real_when_switched_on(
     settings: Any, company: Company, editor: User
 ) -> None:

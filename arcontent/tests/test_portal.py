@@ -120,3 +120,8 @@ def test_the_admin_lists_content_with_thumbnails_and_runs_actions(client: Client
     client.post("/admin/arcontent/arcontent/", {"action": "expire", "_selected_action": [content.pk]})
     content.refresh_from_db()
     assert content.status == ARContent.Status.EXPIRED
+
+
+def test_an_odd_project_filter_is_not_500(client: Client, company: Company, editor: User) -> None:
+    client.force_login(editor)
+    assert client.get(f"/c/{company.slug}/content/?project=\u00b2").status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,10 +16,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from arcontent.models import ARContent, ViewSession
+from arcontent.models import ARContent, ViewFlushBatch, ViewSession
 from arcontent.tests.factories import make_content
 from arcontent.viewer import hotpath
+from arcontent.viewer.events import decode, events_key
 from arcontent.viewer.flush import flush
+from arcontent.viewer.recording import apply_events
 from arvlite.core import redis as shared_redis
 from arvlite.core.tenancy import scopes_disabled
 from videos.models import DateRule, Playback, VideoSchedule
@@ -59,7 +61,7 @@ def redis_client() -> redis.Redis:
 
 
 def buffered() -> int:
-    return redis_client().llen(hotpath.events_key())
+    return redis_client().llen(events_key())
 
 
 def test_a_cached_scan_makes_no_sql_query(content: ARContent) -> None:
@@ -137,14 +139,10 @@ def test_an_interrupted_flush_is_finished_once(content: ARContent) -> None:
     client = redis_client()
     # A flush renamed the list, wrote its first chunk, then died before deleting the list.
     pending = shared_redis.key("viewer:events:flushing", "crashed")
-    client.rename(hotpath.events_key(), pending)
-    from arcontent.viewer import flush as flush_module
-
+    client.rename(events_key(), pending)
     with scopes_disabled():
-        # The shared client does not decode responses: list items are bytes.
-        events = [flush_module._decode(cast(bytes, raw)) for raw in client.lrange(pending, 0, 1)]
-        flush_module.apply_events(events)  # type: ignore[arg-type]  # readable events: _decode gave no None
-        flush_module.ViewFlushBatch.objects.create(batch_id="crashed:0", events=2)
+        apply_events([decode(raw) for raw in client.lrange(pending, 0, 1)])
+        ViewFlushBatch.objects.create(batch_id="crashed:0", events=2)
     manifest(content)  # traffic meanwhile goes to a fresh list
     assert flush(chunk=2).events == 4  # 3 left of the crashed batch + 1 new
     content.refresh_from_db()
@@ -257,7 +255,7 @@ def test_redis_errors_midway_fall_back(content: ARContent, monkeypatch: Any) -> 
 
     monkeypatch.setattr(redis.client.Pipeline, "execute", broken)
     assert manifest(content).status_code == 200
-    assert redis_client() is None  # skipped for a while
+    assert shared_redis.client() is None  # skipped for a while
     content.refresh_from_db()
     assert content.view_count == 1
 

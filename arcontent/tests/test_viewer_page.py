@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
-from arcontent.viewer.hotpath import events_key
+from arcontent.viewer.events import events_key
 from arvlite.core import redis as shared_redis
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import Company

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import pickle
 import time
 from dataclasses import dataclass
@@ -19,25 +18,24 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from arcontent.models import ARContent
 from arcontent.viewer import snapshot as snapshots
+from arcontent.viewer.events import Event, SessionEvent, SessionReport, ViewEvent, encode, events_key
+from arcontent.viewer.recording import apply_events
 from arcontent.viewer.snapshot import Snapshot
 from arvlite.core import redis as shared_redis
+from arvlite.core.tenancy import scopes_disabled
 
 # The number is the Snapshot layout's version: bump it when the dataclass changes, so a
 # deployment never unpickles the previous release's snapshots.
 SNAPSHOT_KEY = "viewer:snap:2"
 CURSOR_KEY = "viewer:cursor"
-EVENTS_KEY = "viewer:events"
 RATE_KEY = "viewer:rate"
 _NOT_FOUND = b"-"
 
 
 def snapshot_key(unique_id: str) -> str:
     return shared_redis.key(SNAPSHOT_KEY, unique_id)
-
-
-def events_key() -> str:
-    return shared_redis.key(EVENTS_KEY)
 
 
 @dataclass(slots=True)
@@ -155,9 +153,6 @@ def scan_index(snapshot: Snapshot) -> int:
 
 def _views_so_far(snapshot: Snapshot) -> int:
     """Without Redis the cursor is the view count, which views then write directly."""
-    from arcontent.models import ARContent
-    from arvlite.core.tenancy import scopes_disabled
-
     with scopes_disabled():
         count = ARContent.objects.filter(pk=snapshot.content_id).values_list("view_count", flat=True).first()
     return count or 0
@@ -167,49 +162,45 @@ def record_view(snapshot: Snapshot, visit: Visit, video_id: int | None) -> None:
     """Count one view: appended to the Redis buffer, which arcontent.viewer.flush writes to
     PostgreSQL in batches. Without Redis: written at once."""
     _buffer(
-        {
-            **_event("view", snapshot, visit),
-            "cp": visit.copy,
-            "sid": visit.session_id,
-            "src": visit.source,
-            "v": video_id,
-        }
+        ViewEvent(
+            content_id=snapshot.content_id,
+            company_id=snapshot.company_id,
+            project_id=snapshot.project_id,
+            at=round(time.time(), 3),
+            visitor_hash=visit.visitor_hash,
+            user_agent=visit.user_agent,
+            country=visit.country,
+            copy=visit.copy,
+            session_id=visit.session_id,
+            source=visit.source,
+            video_id=video_id,
+        )
     )
 
 
-def record_session_event(snapshot: Snapshot, visit: Visit, fields: dict[str, Any]) -> None:
+def record_session_event(snapshot: Snapshot, visit: Visit, report: SessionReport) -> None:
     """Buffer one session event (start/heartbeat/end) reported by an app or the web page."""
-    _buffer({**_event("session", snapshot, visit), **fields})
+    _buffer(
+        SessionEvent(
+            content_id=snapshot.content_id,
+            company_id=snapshot.company_id,
+            project_id=snapshot.project_id,
+            at=round(time.time(), 3),
+            report=report,
+            visitor_hash=visit.visitor_hash,
+            user_agent=visit.user_agent,
+            country=visit.country,
+        )
+    )
 
 
-def _event(kind: str, snapshot: Snapshot, visit: Visit) -> dict[str, Any]:
-    return {
-        "k": kind,
-        "c": snapshot.content_id,
-        "co": snapshot.company_id,
-        "p": snapshot.project_id,
-        "ts": round(time.time(), 3),
-        "vh": visit.visitor_hash,
-        "ua": visit.user_agent,
-        "cc": visit.country,
-    }
-
-
-def _buffer(event: dict[str, Any]) -> None:
-    encoded = json.dumps(event, separators=(",", ":"), default=str)
+def _buffer(event: Event) -> None:
     redis = shared_redis.client()
     if redis is not None:
         try:
-            redis.rpush(events_key(), encoded)
+            redis.rpush(events_key(), encode(event))
             return
         except shared_redis.RedisError as error:
             shared_redis.mark_down(error)
-    _write_now(json.loads(encoded))
-
-
-def _write_now(event: dict[str, Any]) -> None:
-    from arcontent.viewer.flush import apply_events
-    from arvlite.core.tenancy import scopes_disabled
-
     with transaction.atomic(), scopes_disabled():
         apply_events([event])

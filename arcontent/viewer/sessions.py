@@ -13,9 +13,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from arcontent.viewer.events import MAX_DURATION_SECONDS, SESSION_EVENTS, SessionReport
+
 MAX_BODY_BYTES = 4096
-EVENTS = ("start", "heartbeat", "end")
-MAX_DURATION_SECONDS = 24 * 3600
 TEXT_FIELDS = {"device_model": 80, "os": 40, "app_version": 40, "tracking_quality": 20}
 
 
@@ -25,7 +25,7 @@ class SessionReportError(Exception):
         self.code, self.message, self.errors = code, message, errors or {}
 
 
-def parse_session_report(request: HttpRequest) -> dict[str, Any]:
+def parse_session_report(request: HttpRequest) -> SessionReport:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
         raise SessionReportError("parse_error", _("The body must be JSON of at most 4 KB."))
@@ -38,7 +38,7 @@ def parse_session_report(request: HttpRequest) -> dict[str, Any]:
     return _validate(body)
 
 
-def _validate(body: dict[str, Any]) -> dict[str, Any]:
+def _validate(body: dict[str, Any]) -> SessionReport:
     errors: dict[str, list[str]] = {}
     report: dict[str, Any] = {}
     try:
@@ -46,7 +46,7 @@ def _validate(body: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         errors["session_id"] = [_("A UUID is required.")]
     event = body.get("event")
-    if event not in EVENTS:
+    if event not in SESSION_EVENTS:
         errors["event"] = [_("One of: start, heartbeat, end.")]
     report["event"] = event
     duration = body.get("duration_seconds")
@@ -85,4 +85,4 @@ def _validate(body: dict[str, Any]) -> dict[str, Any]:
             "The request has invalid fields: " + ", ".join(sorted(errors)) + ".",
             errors,
         )
-    return report
+    return SessionReport(**report)

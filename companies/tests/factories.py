@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
 from arvlite.core.testing.factories import ModelFactory
@@ -59,3 +60,11 @@ def make_api_key(
     creator = MembershipFactory(company=company, role=Role.MANAGER).user
     issued = api_key_create(company=company, actor=creator, name=name, role=role, actor_role=Role.MANAGER)
     return issued.api_key, issued.key
+
+
+def api_key_client(company: Company, role: str = Role.EDITOR) -> APIClient:
+    """An API client that authenticates with a fresh company API key of ``role``."""
+    _, secret = make_api_key(company, role=role)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    return client

@@ -9,14 +9,21 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
-from companies import services
+from companies import invitations, services
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
-from companies.tests.factories import InvitationFactory, MembershipFactory, UserFactory, make_api_key
+from companies.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+    api_key_client,
+    make_api_key,
+)
 
 pytestmark = pytest.mark.django_db
 Clients = Callable[[User], APIClient]
@@ -349,3 +356,19 @@ def test_a_key_cannot_outrank_its_creator_or_be_owner(
     )
     assert response.status_code == 400
     assert "role" in response.json()["errors"]
+
+
+def test_an_api_key_cannot_mint_keys(company: Company) -> None:
+    response = api_key_client(company, Role.MANAGER).post(
+        f"/api/v1/companies/{company.slug}/api-keys/", {"name": "x", "role": "viewer"}
+    )
+    assert response.status_code == 403
+
+
+def test_an_invitation_revoked_after_the_link_was_checked_is_refused(company: Company, owner: User) -> None:
+    invitation = InvitationFactory(company=company, email="late@example.com")
+    token = invitations.invitation_token(invitation)
+    checked = invitations.invitation_from_token(token)
+    invitations.invitation_revoke(invitation=checked, actor=owner)
+    with pytest.raises(ValidationError, match="no longer valid"):
+        invitations.invitation_accept(token=token, user=UserFactory(email="late@example.com"))

@@ -10,8 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import AuditEntry, Company, User
+from companies.tests.factories import api_key_client
 from projects.models import Project, ProjectTemplate
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory
 
@@ -340,3 +342,10 @@ def test_the_schema_documents_every_project_endpoint_with_its_shapes(client: Cli
     assert status["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Project"
     }
+
+
+def test_an_api_key_creates_projects_without_a_creator(company: Company) -> None:
+    response = api_key_client(company, Role.EDITOR).post(
+        f"/api/v1/companies/{company.slug}/projects/", {"name": "Lab orders"}
+    )
+    assert response.status_code == 201, response.content

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 from django.test.testcases import TestCase
+from rest_framework.test import APIClient
 
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
@@ -168,3 +170,27 @@ def test_operators_see_videos_and_rules_in_the_admin(
         client.post("/admin/videos/video/", {"action": "reprocess", "_selected_action": [video.pk]})
     video.refresh_from_db()
     assert video.status == Video.Status.READY
+
+
+def test_bad_months_and_ids_are_not_500(
+    client: Client,
+    api_client_for: Callable[[User], APIClient],
+    company: Company,
+    content: ARContent,
+    editor: User,
+) -> None:
+    api = api_client_for(editor)
+    base = f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/"
+    assert api.get(f"{base}calendar/?month=0000-01").status_code == 400
+    client.force_login(editor)
+    portal = f"/c/{company.slug}/content/{content.unique_id}/playback/"
+    assert client.get(f"{portal}?month=9999-12").status_code == 200
+    assert client.get(f"{portal}?month=0001-01").status_code == 200
+    assert client.post(portal, {"form": "delete_schedule", "pk": "abc"}).status_code == 302
+    with company_scope(company):
+        clip = make_video(content)
+        window = content.video_schedules.create(
+            company=company, video=clip, starts_at="2026-12-01T10:00Z", ends_at="2026-12-02T10:00Z"
+        )
+    listed = api.patch(f"{base}videos/{clip.pk}/schedules/{window.pk}/", [1, 2], format="json")
+    assert listed.status_code == 400

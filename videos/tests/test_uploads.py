@@ -879,3 +879,15 @@ def test_two_patches_at_the_same_offset_store_the_bytes_once(
     assert stored.offset == 6000
     assert len(stored.chunk_keys) == 1
     assert stored_bytes(stored.chunk_keys[0]) == clip[:6000]
+
+
+@pytest.mark.django_db
+def test_open_uploads_count_against_the_quota(tus: APIClient, company: Company, content: ARContent) -> None:
+    company.storage_quota_bytes = 10**7 + sum(
+        StoredFile.objects.with_scopes_disabled().filter(company=company).values_list("size", flat=True)
+    )
+    company.save()
+    url = uploads_url(content)
+    headers = {**TUS, "HTTP_UPLOAD_LENGTH": str(6 * 10**6)}
+    assert tus.post(url, **headers).status_code == 201
+    assert tus.post(url, **headers).status_code == 413  # the first upload's bytes are promised

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
 from arvlite.core.tenancy import company_scope, scopes_disabled
-from companies.models import Company, User
+from companies.models import Company, StoredFile, User
 from videos.media.mp4 import is_faststart
 from videos.media.probe import probe
 from videos.models import Video
@@ -258,3 +258,19 @@ def test_the_reaper_fails_videos_stuck_too_long(company: Company, content: ARCon
     assert reap_stuck() == 1
     clip.refresh_from_db()
     assert clip.status == Video.Status.FAILED
+
+
+def test_deleting_content_removes_its_videos_files(
+    api_client_for: Callable[[User], APIClient], company: Company, content: ARContent, manager: User
+) -> None:
+    with company_scope(company):
+        video = make_video(content)
+    original = video.original_id
+    assert original is not None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = api_client_for(manager).delete(
+            f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/"
+        )
+    assert response.status_code == 204
+    with scopes_disabled():
+        assert not StoredFile.objects.filter(pk=original).exists()

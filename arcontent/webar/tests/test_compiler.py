@@ -162,7 +162,7 @@ def test_compile_without_packages_raises_unavailable(tmp_path: Path, monkeypatch
         compile_target(_flat_png())
 
 
-# --- compile_target with the real compiler -----------------------------------------------
+# --- compile_target with the real compiler (slow: each runs Node) -------------------------
 
 
 def _installed_mindar_version() -> str:
@@ -170,6 +170,7 @@ def _installed_mindar_version() -> str:
     return json.loads(manifest.read_text())["version"]
 
 
+@pytest.mark.slow
 def test_compiles_a_textured_photo_into_a_verified_target() -> None:
     _require_compiler()
 
@@ -185,6 +186,7 @@ def test_compiles_a_textured_photo_into_a_verified_target() -> None:
     assert 0 < target.seconds < 120
 
 
+@pytest.mark.slow
 def test_a_featureless_image_is_refused_not_returned() -> None:
     _require_compiler()
 
@@ -199,6 +201,7 @@ def test_only_jpeg_and_png_are_compiled() -> None:
         compile_target(b"GIF89a" + bytes(100))
 
 
+@pytest.mark.slow
 def test_an_undecodable_jpeg_reports_the_compiler_error() -> None:
     _require_compiler()
 
@@ -206,6 +209,7 @@ def test_an_undecodable_jpeg_reports_the_compiler_error() -> None:
         compile_target(b"\xff\xd8\xff\xe0" + bytes(500))
 
 
+@pytest.mark.slow
 def test_a_compile_over_the_time_limit_is_stopped() -> None:
     _require_compiler()
 
@@ -213,6 +217,7 @@ def test_a_compile_over_the_time_limit_is_stopped() -> None:
         compile_target(_textured_jpeg(640, 480), timeout=0.5)
 
 
+@pytest.mark.slow
 def test_a_broken_install_reports_nodes_own_error(monkeypatch: pytest.MonkeyPatch) -> None:
     _require_compiler()
     monkeypatch.setattr(compiler, "COMPILE_SCRIPT", "no-such-script.mjs")
@@ -223,6 +228,7 @@ def test_a_broken_install_reports_nodes_own_error(monkeypatch: pytest.MonkeyPatc
         compile_target(_flat_png())
 
 
+@pytest.mark.slow
 def test_the_node_script_writes_one_json_line_on_bad_usage() -> None:
     _require_compiler()
 

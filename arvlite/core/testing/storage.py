@@ -4,7 +4,6 @@ when the test session ends)."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -16,17 +15,13 @@ import pytest
 from arvlite.core.testing.seaweed import SeaweedServer, s3_storage_options, start_seaweedfs
 
 
-def _port_offset() -> int:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return 100 * int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
-
-
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[SeaweedServer]:
+    # One server per xdist worker, each on free ports found now (never fixed ones).
     try:
-        server = start_seaweedfs(Path(tempfile.mkdtemp(prefix="arvlite-s3-")), port_offset=_port_offset())
+        server = start_seaweedfs(Path(tempfile.mkdtemp(prefix="arvlite-s3-")))
     except RuntimeError as exc:
-        pytest.fail(str(exc))
+        pytest.fail(str(exc), pytrace=False)
     try:
         yield server
     finally:

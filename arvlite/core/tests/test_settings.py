@@ -49,18 +49,21 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow  # starts manage.py
 def test_it_passes_the_deploy_check_with_production_like_values() -> None:
     env = {**PRODUCTION_LIKE, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # starts manage.py
 def test_it_refuses_a_boolean_that_is_not_yes_or_no() -> None:
     result = run_manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+@pytest.mark.slow  # starts manage.py
 def test_it_refuses_the_development_secret_key_when_debug_is_off() -> None:
     env = {**PRODUCTION_LIKE}
     env.pop("SECRET_KEY")
@@ -69,6 +72,7 @@ def test_it_refuses_the_development_secret_key_when_debug_is_off() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow  # starts manage.py
 def test_it_refuses_an_unknown_log_format() -> None:
     result = run_manage("check", env={"DEBUG": "true", "LOG_FORMAT": "xml"})
     assert result.returncode != 0
@@ -104,6 +108,7 @@ def test_strict_env_refuses_words_for_numbers(monkeypatch: pytest.MonkeyPatch) -
         StrictEnv().positive_int("SOME_NUMBER", default=1)
 
 
+@pytest.mark.slow  # starts manage.py
 def test_embedded_defaults_need_no_environment(tmp_path: Path) -> None:
     """The run command's defaults: SQLite, in-memory channel layer, eager Celery."""
     code = (
@@ -135,6 +140,7 @@ def test_every_variable_the_settings_read_is_documented_in_env_example() -> None
     assert read - documented == set(), "add these to .env.example"
 
 
+@pytest.mark.slow  # starts manage.py
 def test_collectstatic_builds_the_production_manifest(tmp_path: Path) -> None:
     """Production serves hashed, compressed files; a vendored file that references a
     missing one (e.g. a source map) would break the deploy."""
@@ -145,6 +151,7 @@ def test_collectstatic_builds_the_production_manifest(tmp_path: Path) -> None:
     assert list((tmp_path / "static" / "vendor" / "htmx").glob("htmx-2.0.11.min.*.js.gz"))
 
 
+@pytest.mark.slow  # starts manage.py
 def test_production_hashes_passwords_with_argon2() -> None:
     env = {**PRODUCTION_LIKE, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
     code = "from django.conf import settings; from django.contrib.auth.hashers import make_password; " \
@@ -154,6 +161,7 @@ def test_production_hashes_passwords_with_argon2() -> None:
     assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2"]
 
 
+@pytest.mark.slow  # starts manage.py
 def test_debug_defaults_on_only_for_the_embedded_database() -> None:
     code = "from django.conf import settings; print(settings.DEBUG)"
     embedded = run_manage("shell", "-v", "0", "-c", code, env={})
