@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies import invitations, services
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import (
@@ -151,6 +151,8 @@ def test_an_owner_can_step_down_when_another_owner_exists(
     membership = Membership.objects.get(company=company, user=owner)
     url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
     assert api_client_for(owner).patch(url, {"role": "editor"}).status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == Role.EDITOR
 
 
 def test_the_owner_removes_a_member(
@@ -359,10 +361,11 @@ def test_a_key_cannot_outrank_its_creator_or_be_owner(
 
 
 def test_an_api_key_cannot_mint_keys(company: Company) -> None:
-    response = api_key_client(company, Role.MANAGER).post(
-        f"/api/v1/companies/{company.slug}/api-keys/", {"name": "x", "role": "viewer"}
-    )
+    client = api_key_client(company, Role.MANAGER)
+    response = client.post(f"/api/v1/companies/{company.slug}/api-keys/", {"name": "x", "role": "viewer"})
     assert response.status_code == 403
+    with company_scope(company):
+        assert list(CompanyApiKey.objects.values_list("name", flat=True)) == ["Print lab"]  # the caller's own
 
 
 def test_an_invitation_revoked_after_the_link_was_checked_is_refused(company: Company, owner: User) -> None:

@@ -96,6 +96,9 @@ def test_members_page_role_change_and_last_owner_guard(
     assert any("at least one owner" in m for m in messages_of(response))
     response = client.post(f"/c/{company.slug}/members/{mine.pk}/remove/", follow=True)
     assert any("at least one owner" in m for m in messages_of(response))
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert (theirs.role, mine.role) == (Role.EDITOR, Role.OWNER)
 
 
 def test_invitation_by_portal_and_sign_up_through_the_link(

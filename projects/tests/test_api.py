@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import AuditEntry, Company, User
 from companies.tests.factories import api_key_client
 from projects.models import Project, ProjectTemplate
@@ -349,3 +349,7 @@ def test_an_api_key_creates_projects_without_a_creator(company: Company) -> None
         f"/api/v1/companies/{company.slug}/projects/", {"name": "Lab orders"}
     )
     assert response.status_code == 201, response.content
+    with company_scope(company):
+        created = Project.objects.get(pk=response.json()["id"])
+    assert created.name == "Lab orders"
+    assert created.created_by is None  # a key is not a person

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import AuditEntry, Company, User
 from projects.models import Project, ProjectTemplate
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory
@@ -158,6 +158,8 @@ def test_a_duplicate_name_is_a_form_error_not_a_crash(as_editor: Client, company
 def test_viewers_cannot_open_or_post_the_create_form(as_viewer: Client, company: Company) -> None:
     assert as_viewer.get(f"{BASE}/projects/new/").status_code == 403
     assert as_viewer.post(f"{BASE}/projects/new/", {"name": "Wedding"}).status_code == 403
+    with company_scope(company):
+        assert not Project.objects.exists()
 
 
 # --- detail, edit, status -----------------------------------------------------------------
