@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import company_scope, scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies import invitations, services
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import (
@@ -30,7 +30,7 @@ Clients = Callable[[User], APIClient]
 
 
 def actions(company: Company) -> list[str]:
-    with scopes_disabled():
+    with company_scope(company):
         return list(
             AuditEntry.objects.filter(company=company).order_by("id").values_list("action", flat=True)
         )
@@ -236,9 +236,8 @@ def test_an_expired_invitation_is_refused(api_client_for: Clients, company: Comp
     from companies.invitations import invitation_token
 
     invitation = InvitationFactory(company=company, email="late@example.com")
-    Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
+    with company_scope(company):
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = api_client_for(UserFactory(email="late@example.com")).post(
         "/api/v1/invitations/accept/", {"token": invitation_token(invitation)}
     )
@@ -308,7 +307,7 @@ def test_a_key_is_shown_once_and_stored_hashed(
     assert response.status_code == 201
     key = response.json()["key"]
     assert key.startswith("arv_")
-    with scopes_disabled():
+    with company_scope(company):
         stored = CompanyApiKey.objects.get()
     assert key not in (stored.key_hash, stored.prefix)
     listed = api_client_for(manager).get(f"/api/v1/companies/{company.slug}/api-keys/").json()

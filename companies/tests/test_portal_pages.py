@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from social_django.utils import load_backend, load_strategy
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import TEST_PASSWORD, UserFactory
 
@@ -130,7 +130,7 @@ def test_a_signed_in_invitee_joins_with_one_click(client: Client, company: Compa
     from companies.invitations import invitation_token
 
     invitee = UserFactory(email="ivan@example.com")
-    with scopes_disabled():
+    with company_scope(company):
         invitation = Invitation.objects.create(
             company=company,
             email="ivan@example.com",
@@ -146,7 +146,7 @@ def test_an_existing_account_is_asked_to_sign_in(client: Client, company: Compan
     from companies.invitations import invitation_token
 
     UserFactory(email="has@example.com")
-    with scopes_disabled():
+    with company_scope(company):
         invitation = Invitation.objects.create(
             company=company,
             email="has@example.com",
@@ -169,7 +169,7 @@ def test_api_key_page_shows_a_new_key_once(client: Client, company: Company, man
     key = re.search(rb'data-testid="issued-key">([^<]+)<', response.content).group(1).decode()
     assert key.startswith("arv_")
     assert key.encode() not in client.get(f"/c/{company.slug}/api-keys/").content
-    with scopes_disabled():
+    with company_scope(company):
         api_key = CompanyApiKey.objects.get()
     response = client.post(f"/c/{company.slug}/api-keys/{api_key.pk}/revoke/", follow=True)
     assert "The key “Lab” no longer works." in messages_of(response)

@@ -123,7 +123,7 @@ def test_an_editor_creates_a_project_through_the_form(
     response = as_editor.post(
         f"{BASE}/projects/new/", {"name": "Wedding", "description": "June", "template": template.pk}
     )
-    with scopes_disabled():
+    with company_scope(company):
         project = Project.objects.get(name="Wedding")
     assert response.status_code == 302
     assert response["Location"] == f"{BASE}/projects/{project.pk}/"
@@ -185,7 +185,7 @@ def test_an_editor_edits_a_project(as_editor: Client, company: Company) -> None:
     assert project.name == "Wedding 2026"
     assert project.playback_mode == "sequential"
     assert project.notify_expiry is False
-    with scopes_disabled():
+    with company_scope(company):
         changes = AuditEntry.objects.get(action="project.update").changes
     assert set(changes) == {"name", "default_term_years", "playback_mode", "notify_expiry"}
 
@@ -286,7 +286,7 @@ def test_an_editor_creates_a_template_through_the_form(as_editor: Client, compan
     }
     response = as_editor.post(f"{BASE}/project-templates/new/", data)
     assert response.status_code == 302
-    with scopes_disabled():
+    with company_scope(company):
         template = ProjectTemplate.objects.get(name="Square")
     assert template.qr_label_style == "minimal"
     assert template.notify_content_ready is False
