@@ -21,6 +21,7 @@ pytest_plugins = [
     "arvlite.core.testing.browser",
     "arvlite.core.testing.celery",
     "arvlite.core.testing.storage",
+    "arvlite.core.testing.tenancy",
 ]
 
 # What makes a test slow without an explicit mark: it drives a browser, starts a Celery

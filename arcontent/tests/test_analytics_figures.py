@@ -18,7 +18,7 @@ from arcontent.tests.factories import make_content
 from companies.models import Company
 from projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoped")]
 
 WEEK = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 7), 7)
 

@@ -174,10 +174,9 @@ def test_the_admin_shows_sessions_and_roll_ups_read_only(client: Client, scanned
 def test_scans_made_through_the_viewer_show_on_the_analytics_page(company: Company, viewer: User) -> None:
     """End to end: three scans by two phones → the periodic flush and roll-up tasks → the page."""
     from arcontent.viewer.tasks import flush_views
-    from arvlite.core.tenancy import scopes_disabled
     from videos.tests.factories import make_video
 
-    with scopes_disabled():
+    with company_scope(company):
         content = make_content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
                                expires_at=timezone.now() + dt.timedelta(days=30))  # fmt: skip
         make_video(content)

@@ -21,7 +21,7 @@ from arcontent.tests.factories import make_content
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoped")]
 
 MARCH_1 = dt.date(2026, 3, 1)
 MARCH_2 = dt.date(2026, 3, 2)
@@ -211,7 +211,7 @@ def test_a_scan_through_the_viewer_api_ends_up_in_the_roll_up(company: Company) 
     from arcontent.viewer.flush import flush
     from videos.tests.factories import make_video
 
-    with scopes_disabled():
+    with company_scope(company):
         content = make_content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
                                expires_at=timezone.now() + dt.timedelta(days=365))  # fmt: skip
         make_video(content)

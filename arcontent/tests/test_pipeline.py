@@ -21,7 +21,7 @@ from companies.actors import Actor
 from companies.models import Company, StoredFile, User
 from projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoped")]
 S = ARContent.Status
 
 
@@ -44,7 +44,7 @@ def create(
             photo=io.BytesIO(photo),
             photo_name="wedding.jpg",
         )
-    with scopes_disabled():
+    with company_scope(company):
         return ARContent.objects.select_related("marker", "thumbnail_small", "thumbnail_large").get(
             pk=content.pk
         )
@@ -67,7 +67,7 @@ def test_a_textured_photo_becomes_ready_with_all_its_files(company: Company, edi
         assert Image.open(handle).size == (150, 112)
     assert content.web_target_status == ARContent.WebTarget.UNAVAILABLE
     assert "switched off" in content.web_target_reason
-    with scopes_disabled():
+    with company_scope(company):
         assert MarkerFingerprint.objects.filter(content=content).exists()
 
 
@@ -158,7 +158,7 @@ def test_a_photo_missing_from_storage_fails_with_a_readable_reason(company: Comp
         services.content_reprocess(content=content, actor=editor)
     assert content.photo is not None
     default_storage.delete(content.photo.key)
-    with scopes_disabled():
+    with company_scope(company):
         ARContent.objects.filter(pk=content.pk).update(
             status=S.PROCESSING, pipeline_status="pending", pipeline_attempts=3
         )
@@ -176,7 +176,7 @@ def test_stuck_jobs_are_requeued_then_failed(company: Company, editor: User) -> 
 
     content = create(company, editor, textured_jpeg())
     long_ago = timezone.now() - timedelta(hours=1)
-    with scopes_disabled():
+    with company_scope(company):
         ARContent.objects.filter(pk=content.pk).update(
             status=S.PROCESSING, pipeline_status="running", pipeline_started_at=long_ago, pipeline_attempts=3
         )

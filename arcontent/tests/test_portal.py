@@ -12,7 +12,7 @@ from django.test.testcases import TestCase
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
 from arcontent.tests.photos import textured_jpeg
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies.models import Company, User
 from projects.tests.factories import ProjectFactory
 
@@ -47,7 +47,7 @@ def test_create_without_javascript_redirects_to_the_detail_page(
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(f"/c/{company.slug}/content/new/", form(project.pk, textured_jpeg()))
     assert response.status_code == 302
-    with scopes_disabled():
+    with company_scope(company):
         content = ARContent.objects.get()
     assert response["Location"] == f"/c/{company.slug}/content/{content.unique_id}/"
     page = client.get(response["Location"]).content.decode()

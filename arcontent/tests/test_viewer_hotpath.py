@@ -3,6 +3,7 @@ flushed without loss, the Redis cursor, per-IP throttling and the database fallb
 
 from __future__ import annotations
 
+import pickle
 import threading
 import uuid
 from datetime import timedelta
@@ -22,6 +23,7 @@ from arcontent.viewer import hotpath
 from arcontent.viewer.events import decode, events_key
 from arcontent.viewer.flush import flush
 from arcontent.viewer.recording import apply_events
+from arcontent.viewer.snapshot import build_snapshot
 from arvlite.core import redis as shared_redis
 from arvlite.core.tenancy import scopes_disabled
 from videos.models import DateRule, Playback, VideoSchedule
@@ -278,5 +280,9 @@ def test_deleting_content_forgets_its_snapshot_and_cursor(company: Any) -> None:
 
 
 def test_an_unreadable_cached_snapshot_is_rebuilt(content: ARContent) -> None:
-    redis_client().set(hotpath.snapshot_key(str(content.unique_id)), b"\x80\x05garbage")
+    key = hotpath.snapshot_key(str(content.unique_id))
+    shared_redis.client().set(key, b"\x80\x05garbage")
     assert manifest(content).status_code == 200
+    cached = shared_redis.client().get(key)
+    assert cached != b"\x80\x05garbage"
+    assert pickle.loads(cached) == build_snapshot(str(content.unique_id))  # noqa: S301 - written by the view

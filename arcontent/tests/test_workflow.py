@@ -18,7 +18,7 @@ from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from companies.tests.factories import CompanyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoped")]
 S = ARContent.Status
 
 

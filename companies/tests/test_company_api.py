@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies import invitations, services
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import (
@@ -30,7 +30,7 @@ Clients = Callable[[User], APIClient]
 
 
 def actions(company: Company) -> list[str]:
-    with scopes_disabled():
+    with company_scope(company):
         return list(
             AuditEntry.objects.filter(company=company).order_by("id").values_list("action", flat=True)
         )
@@ -151,6 +151,8 @@ def test_an_owner_can_step_down_when_another_owner_exists(
     membership = Membership.objects.get(company=company, user=owner)
     url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
     assert api_client_for(owner).patch(url, {"role": "editor"}).status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == Role.EDITOR
 
 
 def test_the_owner_removes_a_member(
@@ -234,9 +236,8 @@ def test_an_expired_invitation_is_refused(api_client_for: Clients, company: Comp
     from companies.invitations import invitation_token
 
     invitation = InvitationFactory(company=company, email="late@example.com")
-    Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
+    with company_scope(company):
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = api_client_for(UserFactory(email="late@example.com")).post(
         "/api/v1/invitations/accept/", {"token": invitation_token(invitation)}
     )
@@ -306,7 +307,7 @@ def test_a_key_is_shown_once_and_stored_hashed(
     assert response.status_code == 201
     key = response.json()["key"]
     assert key.startswith("arv_")
-    with scopes_disabled():
+    with company_scope(company):
         stored = CompanyApiKey.objects.get()
     assert key not in (stored.key_hash, stored.prefix)
     listed = api_client_for(manager).get(f"/api/v1/companies/{company.slug}/api-keys/").json()
@@ -359,10 +360,11 @@ def test_a_key_cannot_outrank_its_creator_or_be_owner(
 
 
 def test_an_api_key_cannot_mint_keys(company: Company) -> None:
-    response = api_key_client(company, Role.MANAGER).post(
-        f"/api/v1/companies/{company.slug}/api-keys/", {"name": "x", "role": "viewer"}
-    )
+    client = api_key_client(company, Role.MANAGER)
+    response = client.post(f"/api/v1/companies/{company.slug}/api-keys/", {"name": "x", "role": "viewer"})
     assert response.status_code == 403
+    with company_scope(company):
+        assert list(CompanyApiKey.objects.values_list("name", flat=True)) == ["Print lab"]  # the caller's own
 
 
 def test_an_invitation_revoked_after_the_link_was_checked_is_refused(company: Company, owner: User) -> None:

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from social_django.utils import load_backend, load_strategy
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies.models import Company, CompanyApiKey, Invitation, Membership, User
 from companies.tests.factories import TEST_PASSWORD, UserFactory
 
@@ -96,6 +96,9 @@ def test_members_page_role_change_and_last_owner_guard(
     assert any("at least one owner" in m for m in messages_of(response))
     response = client.post(f"/c/{company.slug}/members/{mine.pk}/remove/", follow=True)
     assert any("at least one owner" in m for m in messages_of(response))
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert (theirs.role, mine.role) == (Role.EDITOR, Role.OWNER)
 
 
 def test_invitation_by_portal_and_sign_up_through_the_link(
@@ -129,7 +132,7 @@ def test_a_signed_in_invitee_joins_with_one_click(client: Client, company: Compa
     from companies.invitations import invitation_token
 
     invitee = UserFactory(email="ivan@example.com")
-    with scopes_disabled():
+    with company_scope(company):
         invitation = Invitation.objects.create(
             company=company,
             email="ivan@example.com",
@@ -145,7 +148,7 @@ def test_an_existing_account_is_asked_to_sign_in(client: Client, company: Compan
     from companies.invitations import invitation_token
 
     UserFactory(email="has@example.com")
-    with scopes_disabled():
+    with company_scope(company):
         invitation = Invitation.objects.create(
             company=company,
             email="has@example.com",
@@ -170,7 +173,7 @@ def test_api_key_page_shows_a_new_key_once(client: Client, company: Company, man
     key = found.group(1).decode()
     assert key.startswith("arv_")
     assert key.encode() not in client.get(f"/c/{company.slug}/api-keys/").content
-    with scopes_disabled():
+    with company_scope(company):
         api_key = CompanyApiKey.objects.get()
     response = client.post(f"/c/{company.slug}/api-keys/{api_key.pk}/revoke/", follow=True)
     assert "The key “Lab” no longer works." in messages_of(response)

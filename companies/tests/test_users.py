@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies.models import Company, Membership, User
 from companies.services import company_create, membership_set
 
@@ -48,7 +48,7 @@ def test_the_creator_of_a_company_becomes_its_owner() -> None:
 
 def test_changing_a_role_is_audited(company: Company, owner: User, viewer: User) -> None:
     membership_set(company=company, user=viewer, role=Role.EDITOR, actor=owner)
-    with scopes_disabled():
+    with company_scope(company):
         entry = company.audit_entries.get(action="membership.set")
     assert entry.changes == {"role": ["viewer", "editor"]}
     assert entry.actor == owner

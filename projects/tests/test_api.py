@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from arvlite.core.roles import Role
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from companies.models import AuditEntry, Company, User
 from companies.tests.factories import api_key_client
 from projects.models import Project, ProjectTemplate
@@ -127,7 +127,7 @@ def test_another_companys_project_is_not_found(
     response = getattr(api_client_for(owner), method)(f"{BASE}/projects/{foreign.pk}/{suffix}", payload)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
-    with scopes_disabled():
+    with company_scope(other_company):
         foreign.refresh_from_db()
         assert foreign.name == "Secret"
         assert foreign.status == Project.Status.ACTIVE
@@ -151,7 +151,7 @@ def test_an_editor_creates_a_project_from_a_template(
     assert body["qr_label_style"] == "branded"
     assert body["content_count"] == 0
     assert body["created_by_email"] == editor.email
-    with scopes_disabled():
+    with company_scope(company):
         assert AuditEntry.objects.get(action="project.create").target_id == str(body["id"])
 
 
@@ -349,3 +349,7 @@ def test_an_api_key_creates_projects_without_a_creator(company: Company) -> None
         f"/api/v1/companies/{company.slug}/projects/", {"name": "Lab orders"}
     )
     assert response.status_code == 201, response.content
+    with company_scope(company):
+        created = Project.objects.get(pk=response.json()["id"])
+    assert created.name == "Lab orders"
+    assert created.created_by is None  # a key is not a person

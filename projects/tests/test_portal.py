@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import AuditEntry, Company, User
 from projects.models import Project, ProjectTemplate
 from projects.tests.factories import ProjectFactory, ProjectTemplateFactory
@@ -123,7 +123,7 @@ def test_an_editor_creates_a_project_through_the_form(
     response = as_editor.post(
         f"{BASE}/projects/new/", {"name": "Wedding", "description": "June", "template": template.pk}
     )
-    with scopes_disabled():
+    with company_scope(company):
         project = Project.objects.get(name="Wedding")
     assert response.status_code == 302
     assert response["Location"] == f"{BASE}/projects/{project.pk}/"
@@ -158,6 +158,8 @@ def test_a_duplicate_name_is_a_form_error_not_a_crash(as_editor: Client, company
 def test_viewers_cannot_open_or_post_the_create_form(as_viewer: Client, company: Company) -> None:
     assert as_viewer.get(f"{BASE}/projects/new/").status_code == 403
     assert as_viewer.post(f"{BASE}/projects/new/", {"name": "Wedding"}).status_code == 403
+    with company_scope(company):
+        assert not Project.objects.exists()
 
 
 # --- detail, edit, status -----------------------------------------------------------------
@@ -183,7 +185,7 @@ def test_an_editor_edits_a_project(as_editor: Client, company: Company) -> None:
     assert project.name == "Wedding 2026"
     assert project.playback_mode == "sequential"
     assert project.notify_expiry is False
-    with scopes_disabled():
+    with company_scope(company):
         changes = AuditEntry.objects.get(action="project.update").changes
     assert set(changes) == {"name", "default_term_years", "playback_mode", "notify_expiry"}
 
@@ -284,7 +286,7 @@ def test_an_editor_creates_a_template_through_the_form(as_editor: Client, compan
     }
     response = as_editor.post(f"{BASE}/project-templates/new/", data)
     assert response.status_code == 302
-    with scopes_disabled():
+    with company_scope(company):
         template = ProjectTemplate.objects.get(name="Square")
     assert template.qr_label_style == "minimal"
     assert template.notify_content_ready is False

@@ -54,10 +54,12 @@ def test_uploading_without_javascript_and_the_row_actions(
             page(company, content, "videos/upload/"), {"file": upload, "title": "Intro"}, follow=True
         )
     assert "Uploaded. The video is being processed." in response.content.decode()
-    video = Video.objects.with_scopes_disabled().get()
+    with company_scope(company):
+        video = Video.objects.get()
     assert video.status == Video.Status.READY
     client.post(page(company, content, f"videos/{video.pk}/set-active/"))
-    assert Playback.objects.with_scopes_disabled().get().active_video_id == video.pk
+    with company_scope(company):
+        assert Playback.objects.get().active_video_id == video.pk
     client.post(page(company, content, f"videos/{video.pk}/disable/"))
     video.refresh_from_db()
     assert video.enabled is False

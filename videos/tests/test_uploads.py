@@ -820,7 +820,7 @@ def test_the_tuspy_client_uploads_a_video_in_small_chunks(
     assert session.video_id is not None
     assert session.completed_at is not None
     assert session.chunk_keys == []
-    with scopes_disabled():
+    with company_scope(company):
         video = Video.objects.select_related("original").get(pk=session.video_id)
     assert video.original is not None
     assert video.title == "From tuspy"
@@ -883,9 +883,8 @@ def test_two_patches_at_the_same_offset_store_the_bytes_once(
 
 @pytest.mark.django_db
 def test_open_uploads_count_against_the_quota(tus: APIClient, company: Company, content: ARContent) -> None:
-    company.storage_quota_bytes = 10**7 + sum(
-        StoredFile.objects.with_scopes_disabled().filter(company=company).values_list("size", flat=True)
-    )
+    with company_scope(company):
+        company.storage_quota_bytes = 10**7 + sum(StoredFile.objects.values_list("size", flat=True))
     company.save()
     url = uploads_url(content)
     headers = {**TUS, "HTTP_UPLOAD_LENGTH": str(6 * 10**6)}

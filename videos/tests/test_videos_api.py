@@ -62,7 +62,7 @@ def test_an_uploaded_video_is_processed_into_faststart_renditions(
     assert body["progress"] == 100
     assert (body["width"], body["height"]) == (360, 640)  # the phone's rotation is applied
     assert body["duration_seconds"] in (1, 2)  # 1.5 s, rounded
-    with scopes_disabled():
+    with company_scope(company):
         video = Video.objects.select_related("rendition_720", "poster").get(pk=video_id)
     local = tmp_path / "720.mp4"
     assert video.rendition_720 is not None
@@ -92,7 +92,7 @@ def test_a_truncated_video_fails_with_a_readable_reason(
     data = clip_bytes(width=320, height=240, seconds=2.0)
     response = upload(api_client_for(editor), company, content, data[: len(data) // 2])
     assert response.status_code == 201
-    with scopes_disabled():
+    with company_scope(company):
         video = Video.objects.get()
     assert video.status == Video.Status.FAILED
     assert video.error.endswith(".")
@@ -252,9 +252,9 @@ def test_the_reaper_fails_videos_stuck_too_long(company: Company, content: ARCon
 
     with company_scope(company):
         clip = make_video(content, ready=False)
-    Video.objects.with_scopes_disabled().filter(pk=clip.pk).update(
-        status=Video.Status.PROCESSING, started_at=timezone.now() - timedelta(hours=2), attempts=3
-    )
+        Video.objects.filter(pk=clip.pk).update(
+            status=Video.Status.PROCESSING, started_at=timezone.now() - timedelta(hours=2), attempts=3
+        )
     assert reap_stuck() == 1
     clip.refresh_from_db()
     assert clip.status == Video.Status.FAILED
@@ -272,5 +272,5 @@ def test_deleting_content_removes_its_videos_files(
             f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/"
         )
     assert response.status_code == 204
-    with scopes_disabled():
+    with company_scope(company):
         assert not StoredFile.objects.filter(pk=original).exists()

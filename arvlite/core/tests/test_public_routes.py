@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
-from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.tenancy import company_scope
 from arvlite.core.tests.test_permission_matrix import PORTAL_PREFIX, _walk
 from projects.tests.factories import ProjectFactory
 from videos.tests.factories import make_video
@@ -60,7 +60,7 @@ def test_every_route_outside_the_company_scope_is_listed() -> None:
 
 @pytest.fixture
 def private_content(company: Any) -> ARContent:
-    with scopes_disabled():
+    with company_scope(company):
         project = ProjectFactory(company=company, name="Internal Project Codename")
         content = make_content(
             company, project=project, status=ARContent.Status.ACTIVE, customer_name="Jane Secret-Customer",
@@ -73,7 +73,7 @@ def private_content(company: Any) -> ARContent:
 
 @pytest.mark.parametrize("status", [ARContent.Status.ACTIVE, ARContent.Status.PAUSED, ARContent.Status.DRAFT])
 def test_viewer_routes_reveal_nothing_private(private_content: ARContent, status: str) -> None:
-    with scopes_disabled():
+    with company_scope(private_content.company):
         private_content.status = status
         private_content.save()
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -110,7 +110,7 @@ def test_the_logo_of_a_deactivated_company_is_gone(company: Any) -> None:
 
     from companies.tests.media import png_bytes
 
-    with scopes_disabled():
+    with company_scope(company):
         company.logo.save("logo.png", ContentFile(png_bytes()), save=True)
     assert Client().get(f"/brand/{company.pk}/logo").status_code == 200
     company.status = company.Status.DEACTIVATED

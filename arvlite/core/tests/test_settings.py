@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 
 from arvlite.core.env import StrictEnv
@@ -140,15 +143,59 @@ def test_every_variable_the_settings_read_is_documented_in_env_example() -> None
     assert read - documented == set(), "add these to .env.example"
 
 
+# The production settings, with only the compression narrowed to what the test reads back.
+NARROWED_COMPRESSION_SETTINGS = """
+from arvlite.settings import *
+PRODUCTION_STATIC_BACKEND = STORAGES["staticfiles"]["BACKEND"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "arvlite.core.testing.staticfiles.CompressOnlyListedStorage"}}
+TEST_STATIC_COMPRESS_ONLY = ["vendor/htmx/"]
+"""
+# Runs inside manage.py with the production settings: collect, then ask whitenoise (the
+# production middleware stack, through Django's test client) for htmx by its hashed name.
+COLLECT_AND_SERVE = """
+import json
+from django.conf import settings
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+
+call_command("collectstatic", "--noinput", verbosity=0)
+url = static("vendor/htmx/htmx-2.0.11.min.js")
+answers = {}
+for encoding in ("br", "gzip"):
+    response = Client().get(url, HTTP_ACCEPT_ENCODING=encoding, HTTP_HOST="arvlite.example.com", secure=True)
+    answers[encoding] = [response.status_code, response.get("Content-Encoding"), response.get("Cache-Control")]
+print(json.dumps({"backend": settings.PRODUCTION_STATIC_BACKEND, "url": url, "answers": answers}))
+"""
+
+
 @pytest.mark.slow  # starts manage.py
 def test_collectstatic_builds_the_production_manifest(tmp_path: Path) -> None:
     """Production serves hashed, compressed files; a vendored file that references a
-    missing one (e.g. a source map) would break the deploy."""
-    env = {**PRODUCTION_LIKE, "STATIC_ROOT": str(tmp_path / "static")}
-    result = run_manage("collectstatic", "--noinput", env=env)
+    missing one (e.g. a source map) would break the deploy. Every file is hashed into the
+    manifest; only htmx is compressed (arvlite/core/testing/staticfiles.py says why)."""
+    (tmp_path / "collectstatic_settings.py").write_text(NARROWED_COMPRESSION_SETTINGS)
+    static_root = tmp_path / "static"
+    env = {
+        **PRODUCTION_LIKE,
+        "STATIC_ROOT": str(static_root),
+        "DJANGO_SETTINGS_MODULE": "collectstatic_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+    }
+    result = run_manage("shell", "-v", "0", "-c", COLLECT_AND_SERVE, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "static" / "staticfiles.json").is_file()
-    assert list((tmp_path / "static" / "vendor" / "htmx").glob("htmx-2.0.11.min.*.js.gz"))
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert served["backend"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    # collectstatic's default ignore patterns
+    every_file = {path for finder in finders.get_finders() for path, _ in finder.list(["CVS", ".*", "*~"])}
+    assert set(manifest["paths"]) == every_file
+    assert list((static_root / "vendor" / "htmx").glob("htmx-2.0.11.min.*.js.gz"))
+    assert re.fullmatch(r"/static/vendor/htmx/htmx-2\.0\.11\.min\.[0-9a-f]{12}\.js", served["url"])
+    for encoding, (status, content_encoding, cache_control) in served["answers"].items():
+        assert (status, content_encoding) == (200, encoding)
+        assert "immutable" in cache_control
 
 
 @pytest.mark.slow  # starts manage.py
