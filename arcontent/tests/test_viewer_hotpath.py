@@ -281,8 +281,9 @@ def test_deleting_content_forgets_its_snapshot_and_cursor(company: Any) -> None:
 
 def test_an_unreadable_cached_snapshot_is_rebuilt(content: ARContent) -> None:
     key = hotpath.snapshot_key(str(content.unique_id))
-    shared_redis.client().set(key, b"\x80\x05garbage")
+    redis_client().set(key, b"\x80\x05garbage")
     assert manifest(content).status_code == 200
-    cached = shared_redis.client().get(key)
+    cached = redis_client().get(key)
+    assert isinstance(cached, bytes)
     assert cached != b"\x80\x05garbage"
     assert pickle.loads(cached) == build_snapshot(str(content.unique_id))  # noqa: S301 - written by the view
