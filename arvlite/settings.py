@@ -18,13 +18,15 @@ from kombu import Exchange, Queue
 from arvlite.core.env import StrictEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / "data"  # git-ignored: SQLite file and local media of the embedded run
 
 env = StrictEnv()
 # A deployment may keep its variables in a .env file beside manage.py; real environment
 # variables win over the file.
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+
+# The embedded run's SQLite file, local media and static files (data/ is git-ignored).
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
 
 # --- Core -------------------------------------------------------------------------------
 # Without DATABASE_URL this is the embedded SQLite run on a laptop, so DEBUG defaults on;
@@ -116,7 +118,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------
 if not env.str("DATABASE_URL", default=""):
-    DATA_DIR.mkdir(exist_ok=True)  # the embedded run's SQLite file lives here
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded run's SQLite file lives here
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'arvlite.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.positive_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
