@@ -21,7 +21,7 @@ pytest_plugins = [
     "arvlite.core.testing.browser",
     "arvlite.core.testing.celery",
     "arvlite.core.testing.storage",
-    "arvlite.core.testing.tenancy",
+    "companies.tests.scoping",
 ]
 
 # What makes a test slow without an explicit mark: it drives a browser, starts a Celery
