@@ -65,6 +65,7 @@ def label_pdf_response(content: ARContent, *, language: str) -> HttpResponse:
         brand_color=content.company.brand_color,
         logo=_logo(content),
         language=language,
+        style=content.project.qr_label_style,
     )
     return _download(pdf, "application/pdf", _name(content, "label.pdf"))
 

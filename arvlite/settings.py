@@ -1,7 +1,7 @@
 """ARVlite settings: one module, every value from the environment (see .env.example).
 
 Unset variables give the embedded defaults of the `run` command: SQLite under data/,
-local media, local-memory cache, in-memory channel layer and Celery running tasks in
+local media, a file cache under data/, in-memory channel layer and Celery running tasks in
 process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, PUBLIC_URL.
 """
 
@@ -142,7 +142,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not process memory: `manage.py rollup_views` run beside the server must be able to
+    # drop the figures the server cached (the analytics generation lives in the cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Direct Redis use (viewer hot path): seconds before a call gives up, and how long Redis is
 # then skipped (answers come from the database meanwhile).

@@ -87,7 +87,8 @@ def selection_inputs(*, content: ARContent, scan_index: int = 0) -> SelectionInp
         schedules=tuple(selection.Schedule(s.pk, s.video_id, s.starts_at, s.ends_at) for s in schedules),
         rule=rule,
         playback=selection.PlaybackState(
-            mode=cast(selection.PlaybackMode, playback.mode) if playback else "manual",
+            # Until its rules are first saved, content plays in its project's mode.
+            mode=cast(selection.PlaybackMode, playback.mode if playback else content.project.playback_mode),
             active_video_id=playback.active_video_id if playback else None,
             scan_index=scan_index,
         ),

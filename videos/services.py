@@ -144,8 +144,10 @@ def videos_reorder(*, content: ARContent, actor: Actor, video_ids: list[int]) ->
 
 
 def playback_for(content: ARContent) -> Playback:
+    """The content's playback rules; made on first use in its project's playback mode
+    (the default the project took from its template)."""
     playback, _created = Playback.objects.get_or_create(
-        content=content, defaults={"company": content.company}
+        content=content, defaults={"company": content.company, "mode": content.project.playback_mode}
     )
     return playback
 

@@ -21,6 +21,8 @@ DEFAULT_BRAND_COLOR = "#3b5bdb"
 LABEL_WIDTH_MM = 70.0
 LABEL_HEIGHT_MM = 50.0
 LABEL_ORDER_WIDTH_MM = 22.0  # the order number's column on the label (see label.html)
+# The QR label styles a project can choose (projects.models.QrLabelStyle); see label.html.
+LABEL_STYLES = ("standard", "branded", "minimal")
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 # DejaVu Sans Bold's digits and capitals are ~0.7 em wide; a little slack for dashes.
 _BOLD_EM_PER_CHAR = 0.72
@@ -35,11 +37,14 @@ def label_pdf(
     brand_color: str = DEFAULT_BRAND_COLOR,
     logo: bytes | None = None,
     language: str = "ru",
+    style: str = "standard",
 ) -> bytes:
-    """A 70 x 50 mm label: the company's colour band with its name and logo, a vector QR
-    code for ``url`` (38 mm with its quiet zone), the order number and how to use it.
-    A ``logo`` that is not a real PNG, JPEG or WebP image and a ``brand_color`` that is not
-    ``#rgb``/``#rrggbb`` are replaced (no logo, the default colour) rather than failing."""
+    """A 70 x 50 mm label: a vector QR code for ``url`` (38 mm with its quiet zone) and the
+    order number; in the ``standard`` style under the company's colour band with its name
+    and logo and with how to use it, in ``branded`` the same on a label all in the brand
+    colour, in ``minimal`` nothing else. A ``logo`` that is not a real PNG, JPEG or WebP
+    image and a ``brand_color`` that is not ``#rgb``/``#rrggbb`` are replaced (no logo, the
+    default colour) rather than failing; an unknown ``style`` is a ValueError."""
     return label_document(
         url=url,
         order_number=order_number,
@@ -47,6 +52,7 @@ def label_pdf(
         brand_color=brand_color,
         logo=logo,
         language=language,
+        style=style,
     ).write_pdf()
 
 
@@ -58,12 +64,16 @@ def label_document(
     brand_color: str = DEFAULT_BRAND_COLOR,
     logo: bytes | None = None,
     language: str = "ru",
+    style: str = "standard",
 ) -> Document:
     """The laid-out label of :func:`label_pdf`, before it is written as PDF."""
+    if style not in LABEL_STYLES:
+        raise ValueError(f"Unknown label style {style!r}")
     order_number = _required(order_number, "An order number")
     background, foreground = brand_colors(brand_color)
     context = {
         "texts": texts_for(language),
+        "style": style,
         "order_number": order_number,
         "order_font_size": f"{_fitting_font_pt(order_number, LABEL_ORDER_WIDTH_MM, largest=12.0, smallest=5.5):.1f}pt",
         "company_name": company_name.strip(),

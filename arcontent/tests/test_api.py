@@ -184,6 +184,32 @@ def test_the_qr_svg_is_vector(api_client_for: Clients, company: Company, viewer:
     assert b"<image" not in svg
 
 
+@pytest.mark.parametrize(
+    ("style", "shows_company", "label_in_brand_colour"),
+    [("standard", True, False), ("branded", True, True), ("minimal", False, False)],
+)
+def test_the_label_is_printed_in_the_project_label_style(
+    api_client_for: Clients, company: Company, viewer: User, style: str, shows_company: bool,
+    label_in_brand_colour: bool,
+) -> None:  # fmt: skip
+    from arcontent.printing.tests.pdfs import filled_rectangles_mm
+
+    company.brand_color = "#ff8800"
+    company.save(update_fields=["brand_color"])
+    content = make_content(company, project=ProjectFactory(company=company, qr_label_style=style))
+
+    answer = api_client_for(viewer).get(f"{base(company)}{content.unique_id}/label.pdf")
+
+    page = PdfReader(io.BytesIO(answer.content)).pages[0]
+    text = page.extract_text()
+    assert content.order_number in text
+    assert (company.name in text) is shows_company
+    whole_label = [
+        (round(w), round(h)) for colour, w, h in filled_rectangles_mm(page) if colour == (1.0, 0.533, 0.0)
+    ]
+    assert ((70, 50) in whole_label) is label_in_brand_colour
+
+
 def test_the_label_and_print_sheet_pdfs_have_their_page_sizes(
     api_client_for: Clients, company: Company, viewer: User
 ) -> None:

@@ -161,10 +161,16 @@ def test_scans_on_the_embedded_run_reach_the_analytics_page(server: tuple[str, d
     )  # fmt: skip
     assert answer.status_code == 202, answer.text
 
+    # Before the roll-up the page shows nothing yet (and the server caches that answer).
+    browser = signed_in(base)
+    before = cards(browser.get(f"{base}/c/{slug}/analytics/", timeout=30).text)
+    assert before["total-views"] == "0"
+
+    # The roll-up runs in another process, as `manage.py rollup_views` beside `scripts/run`
+    # does: the server must drop its cached figures, not show the old ones for an hour.
     rolled = manage("rollup_views", env=env)
     assert re.search(rf"^{slug}: \S+ … \S+, [1-9]\d* rows$", rolled, re.M), rolled
 
-    browser = signed_in(base)
     for path in (f"/c/{slug}/analytics/", f"/c/{slug}/content/{unique_id}/analytics/"):
         page = browser.get(f"{base}{path}", timeout=30)
         assert page.status_code == 200, page.text[:500]

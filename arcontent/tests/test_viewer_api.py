@@ -80,7 +80,7 @@ def test_published_content_opens_for_a_strict_client(playable: ARContent) -> Non
     assert_iso(body["expires_at"])
     assert_iso(body["video"]["selected_at"])
     assert body["video"]["title"] == "Wedding"
-    assert body["video"]["selection_source"] == "fallback"
+    assert body["video"]["selection_source"] == "rotation"  # the project's default mode: cyclic
     assert body["marker_width_m"] == pytest.approx(0.15)
     assert body["company"]["name"] == playable.company.name
     for url in (body["marker_image_url"], body["photo_url"], body["video"]["video_url"]):

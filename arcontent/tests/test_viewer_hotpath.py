@@ -163,9 +163,9 @@ def test_changes_show_up_at_once(content: ARContent, change: str) -> None:
         assert Client().get(f"/api/viewer/ar/{uid}/check").json()["reason"] == "content_not_active"
         return
     if change == "video":
-        first_video = content.videos.get(title="First")
-        first_video.title = "Renamed"
-        first_video.save()
+        # The project's default mode is cyclic, so the second scan plays the second video.
+        second.title = "Renamed"
+        second.save()
         assert manifest(content).json()["video"]["title"] == "Renamed"
         return
     if change == "schedule":

@@ -160,7 +160,7 @@ def test_rotation_rules_are_validated(
         clip = make_video(content)
     client = api_client_for(editor)
     url = f"{base(company, content)}rotation/"
-    assert client.get(url).json()["mode"] == "manual"
+    assert client.get(url).json()["mode"] == "cyclic"  # the project's default
     assert client.put(url, {"rotation": "fixed"}).json()["errors"]["rotation_default_video"]
     assert client.put(url, {"rotation": "weekly_cycle"}).json()["errors"]["rotation_sequence"]
     assert client.put(url, {"rotation_sequence": [999999]}).json()["errors"]["rotation_sequence"] == [

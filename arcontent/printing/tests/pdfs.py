@@ -61,6 +61,37 @@ def image_placements_mm(page: PageObject) -> dict[str, tuple[float, float, float
     return placements
 
 
+def filled_rectangles_mm(page: PageObject) -> list[tuple[tuple[float, float, float], float, float]]:
+    """``(RGB fill colour 0–1, width, height)`` in millimetres of every rectangle the page
+    paints with a fill (clipping rectangles are left out)."""
+    fills: list[tuple[tuple[float, float, float], float, float]] = []
+    colours: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)]
+    path: list[tuple[float, float]] = []
+
+    def visit(operator: bytes, operands: list[Any], matrix: list[float], text_matrix: list[float]) -> None:
+        if operator == b"q":
+            colours.append(colours[-1])
+        elif operator == b"Q" and len(colours) > 1:
+            colours.pop()
+        elif operator == b"rg":
+            colours[-1] = (
+                round(float(operands[0]), 3),
+                round(float(operands[1]), 3),
+                round(float(operands[2]), 3),
+            )
+        elif operator == b"re":
+            width, height = float(operands[2]) * matrix[0], float(operands[3]) * matrix[3]
+            path.append((abs(width) / PT_PER_MM, abs(height) / PT_PER_MM))
+        elif operator in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+            fills.extend((colours[-1], width, height) for width, height in path)
+            path.clear()
+        elif operator in (b"n", b"S", b"s"):
+            path.clear()
+
+    page.extract_text(visitor_operand_before=visit)
+    return fills
+
+
 def boxes_with_class(document: Document, css_class: str) -> list[Any]:
     """WeasyPrint's layout boxes, on the first page, of elements with ``css_class``."""
     return [box for box in _walk(document.pages[0]._page_box) if css_class in _classes(box)]

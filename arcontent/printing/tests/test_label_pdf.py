@@ -9,17 +9,19 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from arcontent.printing.pdf import brand_colors, label_document, label_pdf
+from arcontent.printing.pdf import LABEL_STYLES, brand_colors, label_document, label_pdf
 from arcontent.printing.tests.pdfs import (
     PT_PER_MM,
     boxes_with_class,
     content_box_mm,
+    filled_rectangles_mm,
     only_page,
     page_size_pt,
     page_text,
     raster_images,
 )
 from arcontent.printing.tests.samples import URL, logo_bytes
+from projects.models import QrLabelStyle
 
 LABEL: dict[str, Any] = {"url": URL, "order_number": "A-10427", "company_name": "Alice Photo"}
 
@@ -147,3 +149,54 @@ def test_it_renders_without_css_warnings_when_russian_is_active(caplog: pytest.L
 def test_an_order_number_is_required(order_number: str) -> None:
     with pytest.raises(ValueError, match="order number is required"):
         label_pdf(**{**LABEL, "order_number": order_number})
+
+
+ORANGE = "#ff8800"
+ORANGE_RGB = (1.0, 0.533, 0.0)
+WHITE_RGB = (1.0, 1.0, 1.0)
+
+
+def _styled(style: str) -> tuple[str, list[tuple[tuple[float, float, float], float, float]]]:
+    page = only_page(label_pdf(**LABEL, brand_color=ORANGE, language="en", style=style))
+    return page_text(page), filled_rectangles_mm(page)
+
+
+def _covers(fills: list[tuple[tuple[float, float, float], float, float]], colour: tuple[float, ...],
+            width: float, height: float) -> bool:  # fmt: skip
+    return any(c == colour and w == pytest.approx(width, abs=0.3) and h == pytest.approx(height, abs=0.3)
+               for c, w, h in fills)  # fmt: skip
+
+
+def test_every_label_style_a_project_can_choose_is_rendered() -> None:
+    assert set(LABEL_STYLES) == set(QrLabelStyle.values)
+
+
+def test_the_standard_label_has_the_brand_band_name_and_instruction() -> None:
+    text, fills = _styled("standard")
+
+    assert _covers(fills, ORANGE_RGB, 70, 9)
+    assert not _covers(fills, ORANGE_RGB, 70, 50)
+    assert text.startswith("Alice Photo")
+    assert "A-10427" in text
+    assert "Point your phone camera" in text
+
+
+def test_the_branded_label_is_all_in_the_brand_colour_with_the_qr_on_white() -> None:
+    text, fills = _styled("branded")
+
+    assert _covers(fills, ORANGE_RGB, 70, 50)
+    assert _covers(fills, WHITE_RGB, 38, 38)  # the QR code's tile, quiet zone included
+    assert "Alice Photo" in text
+    assert "Point your phone camera" in text
+
+
+def test_the_minimal_label_is_the_qr_code_and_order_number_only() -> None:
+    text, fills = _styled("minimal")
+
+    assert not any(colour == ORANGE_RGB for colour, _, _ in fills)
+    assert text == "ORDER A-10427"
+
+
+def test_an_unknown_label_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="label style"):
+        label_pdf(**LABEL, style="fancy")

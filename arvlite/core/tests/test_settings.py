@@ -113,7 +113,8 @@ def test_strict_env_refuses_words_for_numbers(monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.slow  # starts manage.py
 def test_embedded_defaults_need_no_environment(tmp_path: Path) -> None:
-    """The run command's defaults: SQLite, in-memory channel layer, eager Celery."""
+    """The run command's defaults: SQLite, in-memory channel layer, eager Celery, a cache
+    that the server and management commands share (files)."""
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
@@ -129,7 +130,7 @@ def test_embedded_defaults_need_no_environment(tmp_path: Path) -> None:
         "django.db.backends.sqlite3",
         "channels.layers.InMemoryChannelLayer",
         "True",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
     ]
 
 
