@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,15 +25,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from arvlite.core.testing.ports import LOOPBACK, free_port
+
 ROOT = Path(__file__).resolve().parents[3]
-HOST = "127.0.0.1"
-
-
-def free_port(host: str = HOST) -> int:
-    """A TCP port nothing listens on right now (the OS picks it for port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+HOST = LOOPBACK
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
