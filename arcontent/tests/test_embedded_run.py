@@ -35,7 +35,7 @@ BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 SETUP = f"""
 import io
 from django.db import transaction
-from arcontent.demo import DEMOS, demo_clip, demo_photo
+from arcontent.viewer.demo import DEMOS, demo_clip, demo_photo
 from arcontent.services import content_create, content_input, content_publish
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import User
