@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
@@ -49,7 +50,7 @@ def _dialect() -> _Dialect:
     try:
         return _DIALECTS[connection.vendor]
     except KeyError:
-        raise NotImplementedError(
+        raise ImproperlyConfigured(
             f"The analytics run on PostgreSQL or SQLite, not on {connection.vendor}."
         ) from None
 

@@ -146,6 +146,19 @@ def encode(event: Event) -> str:
     return _ENCODER.encode(wire)
 
 
+def _shared_fields(wire: dict[str, Any]) -> dict[str, Any]:
+    """The fields both kinds of event carry, checked."""
+    return {
+        "content_id": _id(wire, "c"),
+        "company_id": _id(wire, "co"),
+        "project_id": _id(wire, "p"),
+        "at": _timestamp(wire),
+        "visitor_hash": _text(wire, "vh"),
+        "user_agent": _text(wire, "ua"),
+        "country": _text(wire, "cc"),
+    }
+
+
 def decode(raw: bytes | str) -> Event:
     """The event in `raw`, or MalformedEventError saying what is wrong with it."""
     try:
@@ -157,13 +170,7 @@ def decode(raw: bytes | str) -> Event:
     kind = wire.get("k")
     if kind == VIEW:
         return ViewEvent(
-            content_id=_id(wire, "c"),
-            company_id=_id(wire, "co"),
-            project_id=_id(wire, "p"),
-            at=_timestamp(wire),
-            visitor_hash=_text(wire, "vh"),
-            user_agent=_text(wire, "ua"),
-            country=_text(wire, "cc"),
+            **_shared_fields(wire),
             copy=_text(wire, "cp"),
             session_id=_text(wire, "sid"),
             source=_text(wire, "src"),
@@ -171,13 +178,7 @@ def decode(raw: bytes | str) -> Event:
         )
     if kind == SESSION:
         return SessionEvent(
-            content_id=_id(wire, "c"),
-            company_id=_id(wire, "co"),
-            project_id=_id(wire, "p"),
-            at=_timestamp(wire),
-            visitor_hash=_text(wire, "vh"),
-            user_agent=_text(wire, "ua"),
-            country=_text(wire, "cc"),
+            **_shared_fields(wire),
             report=_report(wire),
         )
     raise MalformedEventError(f"unknown kind {kind!r}")
