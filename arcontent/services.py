@@ -26,7 +26,7 @@ from arcontent.tasks import process_content, process_web_target
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.files import stored_file_create
+from companies.files import stored_file_adopt, stored_file_create
 from companies.models import Company, StoredFile, User
 from projects.models import Project
 
@@ -121,30 +121,36 @@ def _check_project(project: Project, company: Company) -> None:
 
 
 def content_create(
-    *, company: Company, actor: Actor, data: ContentInput, photo: IO[bytes], photo_name: str = ""
+    *,
+    company: Company,
+    actor: Actor,
+    data: ContentInput,
+    photo: IO[bytes] | None = None,
+    photo_name: str = "",
+    held_photo: StoredFile | None = None,
+    order_number: str | None = None,
 ) -> ARContent:
     """Create content from a photo: the photo must decode as a real JPEG, PNG or WebP
     within the limits (refused otherwise, with nothing stored); it is stored as the
-    original, the content gets the next order number, and the pipeline runs after commit."""
+    original, the content gets the next order number, and the pipeline runs after commit.
+
+    An order passes ``held_photo`` (the customer's photo, checked when it was held, taken
+    into the company's storage now) and its own ``order_number``, so the print, the order
+    and the invoice carry one number."""
     _check_project(data.project, company)
     phone = normalize_phone(data.customer_phone)
-    check_photo_size(photo)
-    photo.seek(0)
-    try:
-        load_photo(photo.read(), max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
-    except PhotoRejectedError as error:
-        raise ValidationError({"photo": [error.message]}) from None
-
-    stored = stored_file_create(
-        company=company, kind=StoredFile.Kind.PHOTO, content=photo, original_name=photo_name,
-        project=data.project, actor=actor,
-    )  # fmt: skip
+    if held_photo is not None:
+        stored = stored_file_adopt(stored_file=held_photo, project=data.project, actor=actor)
+    elif photo is not None:
+        stored = _store_photo(company, actor, data.project, photo, photo_name)
+    else:
+        raise ValidationError({"photo": [_("A photo is required.")]})
     try:
         with transaction.atomic():
             content = ARContent(
                 company=company,
                 project=data.project,
-                order_number=order_number_next(company=company),
+                order_number=order_number or order_number_next(company=company),
                 customer_name=data.customer_name.strip(),
                 customer_phone=phone,
                 customer_email=data.customer_email.strip().lower(),
@@ -160,9 +166,30 @@ def content_create(
             audit_log(company=company, actor=actor, action="content.create", target=content)
             _dispatch_pipeline(content)
     except BaseException:
-        stored.delete()  # the photo's object goes once this (outer) transaction commits
+        if held_photo is None:
+            stored.delete()  # the photo's object goes once this (outer) transaction commits
         raise
     return content
+
+
+def photo_check(photo: IO[bytes]) -> None:
+    """Refuse a photo that is too large or does not decode as a real JPEG, PNG or WebP
+    within the limits (ValidationError on ``photo``)."""
+    check_photo_size(photo)
+    photo.seek(0)
+    try:
+        load_photo(photo.read(), max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
+    except PhotoRejectedError as error:
+        raise ValidationError({"photo": [error.message]}) from None
+    photo.seek(0)
+
+
+def _store_photo(company: Company, actor: Actor, project: Project, photo: IO[bytes], name: str) -> StoredFile:
+    photo_check(photo)
+    return stored_file_create(
+        company=company, kind=StoredFile.Kind.PHOTO, content=photo, original_name=name,
+        project=project, actor=actor,
+    )  # fmt: skip
 
 
 def _dispatch_pipeline(content: ARContent) -> None:

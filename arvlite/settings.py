@@ -326,6 +326,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
+    "cancel-unpaid-orders": {"task": "orders.cancel_unpaid_orders", "schedule": crontab(minute=37)},
+    "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
         "schedule": crontab(hour=3, minute=17),
@@ -362,6 +364,10 @@ PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
 # Videos: largest single file, and how long an unfinished resumable upload is kept.
 VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024**3)
 UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)
+# Storefront orders: how long an unpaid order (and the photo and video it holds) waits for
+# payment before it is cancelled, and how many held bytes a company's shop may keep at once.
+STOREFRONT_HOLD_HOURS = env.positive_int("STOREFRONT_HOLD_HOURS", default=72)
+STOREFRONT_HELD_BYTES_MAX = env.positive_int("STOREFRONT_HELD_BYTES_MAX", default=10 * 1024**3)
 # Size of each part the portal sends in a resumable upload.
 VIDEO_UPLOAD_CHUNK_BYTES = env.positive_int("VIDEO_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).

@@ -25,6 +25,7 @@ urlpatterns = [
     path("files/<path:key>", serve_file, name="stored-file"),
     path("", include("arcontent.viewer.urls")),
     path("", include("arcontent.viewer.page_urls")),
+    path("", include("orders.public_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -7,6 +7,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
 
 import structlog
@@ -18,10 +19,12 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.dispatch import Signal
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arvlite.core.storage.keys import build_key
 from arvlite.core.storage.sniff import ALLOWED_TYPES, HEAD_BYTES, describe_allowed, sniff_mime
+from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.models import Company, StoredFile
 
@@ -56,14 +59,25 @@ class StorageQuotaExceededError(ValidationError):
 
 def storage_used_bytes(*, company: Company) -> int:
     return int(
-        StoredFile.objects.with_scopes_disabled().filter(company=company).aggregate(t=Sum("size"))["t"] or 0
+        StoredFile.objects.with_scopes_disabled()
+        .filter(company=company, held_until__isnull=True)
+        .aggregate(t=Sum("size"))["t"]
+        or 0
     )
 
 
 def quota_check(*, company: Company, incoming_bytes: int) -> None:
     """Refuse, before anything is written, an upload that would exceed the quota or the
     per-file limit."""
-    if incoming_bytes > settings.FILE_UPLOAD_MAX_BYTES:
+    check_file_size(incoming_bytes)
+    used = storage_used_bytes(company=company)
+    if used + incoming_bytes > company.storage_quota_bytes:
+        raise StorageQuotaExceededError(used=used, quota=company.storage_quota_bytes, needed=incoming_bytes)
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a single file over FILE_UPLOAD_MAX_BYTES."""
+    if size > settings.FILE_UPLOAD_MAX_BYTES:
         raise ValidationError(
             {
                 "file": [
@@ -72,9 +86,6 @@ def quota_check(*, company: Company, incoming_bytes: int) -> None:
                 ]
             }
         )
-    used = storage_used_bytes(company=company)
-    if used + incoming_bytes > company.storage_quota_bytes:
-        raise StorageQuotaExceededError(used=used, quota=company.storage_quota_bytes, needed=incoming_bytes)
 
 
 @dataclass(frozen=True)
@@ -120,18 +131,24 @@ def stored_file_create(
     project: Any = None,
     actor: Actor = None,
     generated_mime: str | None = None,
+    held_until: datetime | None = None,
 ) -> StoredFile:
     """Store ``content`` as a file of ``kind`` for ``company`` and record it.
 
     Checks type and quota before writing; writes in chunks under a fresh key; records the
     row while holding the company's row lock, so two uploads cannot both squeeze into the
     last free bytes (the loser's file is removed again). Announces crossing 80 % / 100 %.
+    A file ``held_until`` a moment (kept for an unpaid order) skips the quota — it is not
+    counted — and is removed by ``held_files_expire`` once that moment has passed.
     """
     if kind not in ALLOWED_TYPES:
         raise ValidationError({"kind": [_("Unknown file kind.")]})
     if project is not None and project.company_id != company.pk:
         raise ValidationError({"project": [_("Unknown project.")]})
     inspected = inspect_content(content, kind=kind, generated_mime=generated_mime)
+    if held_until is not None:
+        check_file_size(inspected.size)
+        return _store_held(company, kind, content, inspected, original_name, actor, held_until)
     quota_check(company=company, incoming_bytes=inspected.size)
 
     extension = ALLOWED_TYPES[kind][inspected.mime_type]
@@ -172,6 +189,66 @@ def _record(
         created_by=actor_user(actor),
     )
     return stored, used
+
+
+def _store_held(
+    company: Company,
+    kind: str,
+    content: IO[bytes],
+    inspected: Inspected,
+    original_name: str,
+    actor: Actor,
+    held_until: datetime,
+) -> StoredFile:
+    extension = ALLOWED_TYPES[kind][inspected.mime_type]
+    key = build_key(company_id=company.pk, kind=kind, original_name=original_name, extension=extension)
+    saved_key = default_storage.save(key, File(content, name=key))
+    try:
+        return StoredFile.objects.create(
+            company=company,
+            kind=kind,
+            key=saved_key,
+            size=inspected.size,
+            sha256=inspected.sha256,
+            mime_type=inspected.mime_type,
+            original_name=original_name[:255],
+            created_by=actor_user(actor),
+            held_until=held_until,
+        )
+    except BaseException:
+        default_storage.delete(saved_key)
+        raise
+
+
+@transaction.atomic
+def stored_file_adopt(*, stored_file: StoredFile, project: Any = None, actor: Actor = None) -> StoredFile:
+    """Take a held file into the company's storage (its order was paid): from now on it
+    counts, so the quota is checked — under the company's row lock, like a new file."""
+    locked = Company.objects.select_for_update().get(pk=stored_file.company_id)
+    row = StoredFile.objects.with_scopes_disabled().select_for_update().get(pk=stored_file.pk)
+    if row.held_until is None:
+        return row
+    used = storage_used_bytes(company=locked)
+    if used + row.size > locked.storage_quota_bytes:
+        raise StorageQuotaExceededError(used=used, quota=locked.storage_quota_bytes, needed=row.size)
+    row.held_until = None
+    row.project = project
+    row.save(update_fields=["held_until", "project"])
+    _announce_thresholds(locked, used, used + row.size)
+    return row
+
+
+def held_files_expire(*, now: datetime | None = None) -> int:
+    """Delete held files past their ``held_until`` (objects go after commit). Periodic and
+    across companies: nobody paid for them, so nothing else refers to them."""
+    with scopes_disabled():  # a sweep over every company
+        expired = StoredFile.objects.filter(held_until__lt=now or timezone.now())
+        count = 0
+        for stored in expired.iterator():
+            with transaction.atomic():
+                stored_file_delete(stored_file=stored)
+            count += 1
+    return count
 
 
 def _announce_thresholds(company: Company, before: int, after: int) -> None:
@@ -222,7 +299,7 @@ class Usage:
 
 def storage_usage(*, company: Company) -> Usage:
     """What the company stores: total, per kind and per project (largest first)."""
-    rows = StoredFile.objects.with_scopes_disabled().filter(company=company)
+    rows = StoredFile.objects.with_scopes_disabled().filter(company=company, held_until__isnull=True)
     by_kind = list(rows.values("kind").annotate(bytes=Sum("size"), files=Count("id")).order_by("-bytes"))
     by_project = list(
         rows.values("project_id", "project__name")

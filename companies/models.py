@@ -274,6 +274,9 @@ class StoredFile(models.Model):
     original_name = models.CharField(_("original name"), max_length=255, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    # A file kept for someone who has not paid yet (a storefront order's photo): it does not
+    # count towards usage or the quota, and the hourly sweep removes it after this moment.
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True, db_index=True)
 
     objects = TenantManager()
 

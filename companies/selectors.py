@@ -23,7 +23,7 @@ def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
 def _storage_used() -> Subquery:
     return Subquery(
         StoredFile.objects.with_scopes_disabled()
-        .filter(company=OuterRef("pk"))
+        .filter(company=OuterRef("pk"), held_until__isnull=True)
         .order_by()
         .values("company")
         .annotate(total=Sum("size"))

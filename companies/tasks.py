@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from companies.files import held_files_expire
 from companies.storage_cleanup import cleanup_storage
 
 
@@ -11,3 +12,9 @@ from companies.storage_cleanup import cleanup_storage
 def cleanup_storage_task() -> dict[str, int]:
     """Remove file rows without objects and objects without rows; returns the report."""
     return cleanup_storage().as_dict()
+
+
+@shared_task(name="companies.expire_held_files", ignore_result=True)
+def expire_held_files_task() -> int:
+    """Remove held files (unpaid storefront orders' photos) past their hold."""
+    return held_files_expire()

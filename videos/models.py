@@ -163,8 +163,10 @@ class UploadSession(models.Model):
     ``offset`` is what a client resumes from after a dropped connection."""
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    # No content: a held upload (a storefront order's video, sent before the order is paid).
+    # When complete its bytes become ``held_file``, which counts against nothing until paid.
     content = models.ForeignKey(
-        "arcontent.ARContent", on_delete=models.CASCADE, related_name="upload_sessions"
+        "arcontent.ARContent", on_delete=models.CASCADE, related_name="upload_sessions", null=True, blank=True
     )
     upload_id = models.UUIDField(unique=True, editable=False)
     length = models.PositiveBigIntegerField(_("size, bytes"))
@@ -177,6 +179,8 @@ class UploadSession(models.Model):
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     video = models.ForeignKey(Video, null=True, **FILE_FK)
+    held_file = models.ForeignKey("companies.StoredFile", null=True, **FILE_FK)
+    hold_until = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from arcontent.models import ARContent
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.files import stored_file_create
+from companies.files import stored_file_adopt, stored_file_create
 from companies.models import StoredFile
 from videos.models import DateRule, Playback, Video, VideoSchedule
 from videos.tasks import process_video
@@ -42,18 +42,33 @@ def _check_content(content: ARContent) -> None:
 
 
 def video_create(
-    *, content: ARContent, actor: Actor, upload: IO[bytes], filename: str = "", title: str = ""
+    *,
+    content: ARContent,
+    actor: Actor,
+    upload: IO[bytes] | None = None,
+    filename: str = "",
+    title: str = "",
+    held_file: StoredFile | None = None,
 ) -> Video:
     """Store an uploaded video (type sniffed from its bytes, quota and size checked) and
-    queue its processing after commit. It goes to the end of the content's list."""
+    queue its processing after commit. It goes to the end of the content's list.
+
+    An order passes ``held_file`` instead: the customer's video, checked when it was held
+    and taken into the company's storage now."""
     _check_content(content)
-    upload.seek(0, 2)
-    check_video_size(upload.tell())
-    upload.seek(0)
-    stored = stored_file_create(
-        company=content.company, kind=StoredFile.Kind.VIDEO, content=upload, original_name=filename,
-        project=content.project, actor=actor,
-    )  # fmt: skip
+    if held_file is not None:
+        stored = stored_file_adopt(stored_file=held_file, project=content.project, actor=actor)
+        filename = filename or held_file.original_name
+    elif upload is not None:
+        upload.seek(0, 2)
+        check_video_size(upload.tell())
+        upload.seek(0)
+        stored = stored_file_create(
+            company=content.company, kind=StoredFile.Kind.VIDEO, content=upload, original_name=filename,
+            project=content.project, actor=actor,
+        )  # fmt: skip
+    else:
+        raise ValidationError({"file": [_("A video file is required.")]})
     try:
         with transaction.atomic():
             last = Video.objects.filter(content=content).aggregate(m=Max("order"))["m"]
@@ -70,7 +85,8 @@ def video_create(
             audit_log(company=content.company, actor=actor, action="video.create", target=video)
             _dispatch(video)
     except BaseException:
-        stored.delete()
+        if held_file is None:
+            stored.delete()
         raise
     return video
 

@@ -50,8 +50,14 @@ from arcontent.models import ARContent
 from arvlite.core.storage.keys import build_key
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
-from companies.files import StorageQuotaExceededError, delete_file_after_commit, quota_check
-from companies.models import StoredFile
+from companies.files import (
+    StorageQuotaExceededError,
+    check_file_size,
+    delete_file_after_commit,
+    quota_check,
+    stored_file_create,
+)
+from companies.models import Company, StoredFile
 from videos.models import UploadSession
 from videos.services import check_video_size, video_create
 
@@ -122,7 +128,12 @@ def upload_start(
     # Bytes promised to open uploads count as used: parts are not file rows yet.
     pending = (
         UploadSession.objects.with_scopes_disabled()
-        .filter(company=content.company, completed_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            company=content.company,
+            content__isnull=False,  # held uploads count only once their order is paid
+            completed_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
         .aggregate(total=Sum("length"))["total"]
         or 0
     )
@@ -133,16 +144,57 @@ def upload_start(
         raise
     except ValidationError as error:
         raise UploadTooLargeError(error) from None
-    base_name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return UploadSession.objects.create(
         company=content.company,
         content=content,
         upload_id=uuid.uuid4(),
         length=length,
-        filename=base_name[:255],
+        filename=_base_name(filename),
         title=title.strip()[:200],
         created_by=actor_user(actor),
         expires_at=timezone.now() + timedelta(hours=settings.UPLOAD_SESSION_HOURS),
+    )
+
+
+def upload_start_held(*, company: Company, length: int, filename: str, hold_until: datetime) -> UploadSession:
+    """Open a held upload: a video sent with a storefront order before it is paid. It has
+    no content and counts against no quota; when complete its bytes become a held file
+    (``held_file``, kept until ``hold_until``) that the paid order gives to its content.
+    The size limits apply as usual; the held bytes per company are capped by
+    STOREFRONT_HELD_BYTES_MAX so unpaid uploads cannot fill the storage."""
+    if length <= 0:
+        raise ValidationError({"length": [_("An upload needs at least one byte.")]})
+    try:
+        check_video_size(length)
+        check_file_size(length)
+    except ValidationError as error:
+        raise UploadTooLargeError(error) from None
+    now = timezone.now()
+    with scopes_disabled():  # held bytes across the company's open sessions and files
+        open_bytes = (
+            UploadSession.objects.filter(
+                company=company, content__isnull=True, completed_at__isnull=True, expires_at__gt=now
+            ).aggregate(total=Sum("length"))["total"]
+            or 0
+        )
+        held_bytes = (
+            StoredFile.objects.filter(company=company, held_until__gt=now).aggregate(total=Sum("size"))[
+                "total"
+            ]
+            or 0
+        )
+    if open_bytes + held_bytes + length > settings.STOREFRONT_HELD_BYTES_MAX:
+        raise UploadTooLargeError(
+            ValidationError(_("This shop cannot take more uploads right now. Please try again later."))
+        )
+    return UploadSession.objects.create(
+        company=company,
+        content=None,
+        upload_id=uuid.uuid4(),
+        length=length,
+        filename=_base_name(filename),
+        expires_at=min(hold_until, now + timedelta(hours=settings.UPLOAD_SESSION_HOURS)),
+        hold_until=hold_until,
     )
 
 
@@ -225,6 +277,8 @@ def upload_finish(*, session: UploadSession, actor: Actor = None) -> UploadSessi
             _("The upload is not complete: %(offset)s of %(length)s bytes received.")
             % {"offset": locked.offset, "length": locked.length}
         )
+    if locked.content is None:
+        return _finish_held(locked)
     with _joined(locked) as upload:
         video = video_create(
             content=locked.content,
@@ -240,6 +294,23 @@ def upload_finish(*, session: UploadSession, actor: Actor = None) -> UploadSessi
     locked.video = video
     locked.save(update_fields=["chunk_keys", "completed_at", "video"])
     logger.info("upload.finished", upload_id=str(locked.upload_id), video_id=video.pk, size=locked.length)
+    return locked
+
+
+def _finish_held(locked: UploadSession) -> UploadSession:
+    """A held upload's bytes become one held file (type sniffed: only a video is kept)."""
+    with _joined(locked) as upload:
+        held = stored_file_create(
+            company=locked.company, kind=StoredFile.Kind.VIDEO, content=upload,
+            original_name=locked.filename, held_until=locked.hold_until or locked.expires_at,
+        )  # fmt: skip
+    for key in locked.chunk_keys:
+        delete_file_after_commit(key)
+    locked.chunk_keys = []
+    locked.completed_at = timezone.now()
+    locked.held_file = held
+    locked.save(update_fields=["chunk_keys", "completed_at", "held_file"])
+    logger.info("upload.held", upload_id=str(locked.upload_id), file_id=held.pk, size=locked.length)
     return locked
 
 
@@ -281,6 +352,10 @@ def expire_uploads(*, now: datetime | None = None) -> int:
 
 
 # --- internals ----------------------------------------------------------------------------
+
+
+def _base_name(filename: str) -> str:
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
 
 
 def _lock(session: UploadSession) -> UploadSession:

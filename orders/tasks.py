@@ -1,0 +1,13 @@
+"""Periodic jobs of the orders app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="orders.cancel_unpaid_orders", ignore_result=True)
+def cancel_unpaid_orders() -> int:
+    """Cancel orders left awaiting payment past their deadline (across companies)."""
+    from orders import services  # tasks import the work inside the body (the one cycle)
+
+    return services.cancel_unpaid_orders()
