@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 
