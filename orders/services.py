@@ -40,6 +40,7 @@ from orders.models import MAX_QUANTITY, Order, OrderItem, OrderStatusChange, Pro
 from orders.pricing import Line, order_totals
 from orders.signals import order_created, order_status_changed
 from projects.models import Project
+from projects.services import project_create
 from videos.services import video_create
 
 Status = Order.Status
@@ -454,17 +455,20 @@ def _content_for(order: Order, term_years: int, actor: Actor) -> ARContent:
 
 
 def _project_for(order: Order, actor: Actor) -> Project:
-    """The order's project, else the company's "Orders" project (made on first use)."""
+    """The order's project unless archived, else the company's "Orders" project (made on
+    first use, and made again under a dated name if that one was archived)."""
     if order.project is not None and order.project.status != Project.Status.ARCHIVED:
         return order.project
     name = _("Orders")
-    project = Project.objects.filter(company=order.company, name__iexact=name).first()
-    if project is None or project.status == Project.Status.ARCHIVED:
-        project = Project.objects.create(
-            company=order.company, name=name if project is None else f"{name} {order.number}"
-        )
-        audit_log(company=order.company, actor=actor, action="project.create", target=project)
-    return project
+    existing = Project.objects.filter(company=order.company, name__iexact=name).first()
+    if existing is not None and existing.status != Project.Status.ARCHIVED:
+        return existing
+    if existing is not None:
+        name = f"{name} {timezone.localdate():%Y-%m-%d}"
+        dated = Project.objects.filter(company=order.company, name__iexact=name).first()
+        if dated is not None and dated.status != Project.Status.ARCHIVED:
+            return dated
+    return project_create(company=order.company, actor=actor, name=name)
 
 
 @transaction.atomic
