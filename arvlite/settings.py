@@ -327,6 +327,7 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cancel-unpaid-orders": {"task": "orders.cancel_unpaid_orders", "schedule": crontab(minute=37)},
+    "purge-idempotency-keys": {"task": "orders.purge_idempotency_keys", "schedule": crontab(minute=39)},
     "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
@@ -366,6 +367,8 @@ VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024
 UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)
 # Storefront orders: how long an unpaid order (and the photo and video it holds) waits for
 # payment before it is cancelled, and how many held bytes a company's shop may keep at once.
+# Hours an Idempotency-Key's first answer is kept for replays.
+IDEMPOTENCY_KEY_HOURS = env.positive_int("IDEMPOTENCY_KEY_HOURS", default=24)
 STOREFRONT_HOLD_HOURS = env.positive_int("STOREFRONT_HOLD_HOURS", default=72)
 STOREFRONT_HELD_BYTES_MAX = env.positive_int("STOREFRONT_HELD_BYTES_MAX", default=10 * 1024**3)
 # Size of each part the portal sends in a resumable upload.

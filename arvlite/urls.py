@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("arcontent.api.urls")),
     path("", include("videos.api.urls")),
     path("", include("arcontent.analytics.api_urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [

@@ -11,3 +11,11 @@ def cancel_unpaid_orders() -> int:
     from orders import services  # tasks import the work inside the body (the one cycle)
 
     return services.cancel_unpaid_orders()
+
+
+@shared_task(name="orders.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Forget Idempotency-Key answers older than IDEMPOTENCY_KEY_HOURS."""
+    from orders import idempotency
+
+    return idempotency.purge_expired()
