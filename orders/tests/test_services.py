@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from arcontent.models import ARContent
 from arcontent.tests.factories import make_content
@@ -331,3 +331,15 @@ def test_two_concurrent_mark_paid_exactly_one_wins(company: Company, editor: Use
     with company_scope(company):
         assert ARContent.objects.filter(order_number=order.number).count() == 1
         assert OrderStatusChange.objects.filter(order=order, to_status=S.PAID).count() == 1
+
+
+def test_a_russian_customer_gets_russian_mails_and_messages(
+    company: Company, editor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(company, customer_email="anna@example.com", customer_language="ru")
+    assert mail.outbox[0].subject == f"Заказ {order.number} в «{company.name}»"
+    assert "Сохраните эту ссылку" in mail.outbox[0].body
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        order_transition(order=order, actor=editor, to=S.SHIPPED)
+    assert refused.value.messages == ["Заказ в статусе «черновик» нельзя перевести в статус «отправлен»."]
