@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from arcontent.models import ARContent
@@ -63,6 +66,14 @@ class StatusChangeSerializer(serializers.ModelSerializer[OrderStatusChange]):
         read_only_fields = fields
 
 
+# The states an order may be created in; named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
+NEW_ORDER_STATUSES = [
+    (Order.Status.DRAFT.value, Order.Status.DRAFT.label),
+    (Order.Status.AWAITING_PAYMENT.value, Order.Status.AWAITING_PAYMENT.label),
+]
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class CompanyProductField(serializers.PrimaryKeyRelatedField[Product]):
     """A product id of the request's company; any other id reads as unknown."""
 
@@ -85,7 +96,7 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
     customer_name = serializers.CharField(max_length=200)
     customer_email = serializers.EmailField(required=False, allow_blank=True, default="")
     customer_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    customer_language = serializers.ChoiceField(choices=["ru", "en"], required=False, default="")
+    customer_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, default="")
     legal_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     legal_tax_id = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     delivery = serializers.ChoiceField(choices=Order.Delivery.choices, default=Order.Delivery.PICKUP)
@@ -94,9 +105,7 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
     items = ItemInputSerializer(many=True, allow_empty=False)
     content = serializers.UUIDField(required=False, allow_null=True, default=None,
                                     help_text="For a renewal: the unique_id of the AR content it extends.")  # fmt: skip
-    status = serializers.ChoiceField(
-        choices=[Order.Status.DRAFT, Order.Status.AWAITING_PAYMENT], default=Order.Status.DRAFT
-    )
+    status = serializers.ChoiceField(choices=NEW_ORDER_STATUSES, default=Order.Status.DRAFT)
 
     def validate_content(self, value: Any) -> ARContent | None:
         if value is None:
@@ -111,7 +120,7 @@ class OrderUpdateSerializer(serializers.Serializer[Any]):
     customer_name = serializers.CharField(max_length=200, required=False)
     customer_email = serializers.EmailField(required=False, allow_blank=True)
     customer_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    customer_language = serializers.ChoiceField(choices=["ru", "en"], required=False)
+    customer_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     legal_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
     legal_tax_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
     delivery = serializers.ChoiceField(choices=Order.Delivery.choices, required=False)
