@@ -577,6 +577,12 @@ def renewal_order_create(*, order: Order) -> Order:
         raise ValidationError(_("This content cannot be renewed online. Please contact the studio."))
     if content.expires_at is not None and content.expires_at > timezone.now() + timedelta(days=30):
         raise ValidationError(_("The content can be renewed in its last 30 days."))
+    # Asking twice (or a reload) gives the open renewal again rather than a pile of orders.
+    open_renewal = Order.objects.filter(
+        company=order.company, content=content, status=Status.AWAITING_PAYMENT, items__kind=Kind.RENEWAL
+    ).first()
+    if open_renewal is not None:
+        return open_renewal
     return order_create(
         company=order.company,
         actor=None,

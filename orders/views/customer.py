@@ -1,14 +1,30 @@
-"""The customer's private order page (no account: the signed link is the key)."""
+"""The customer's private order page (no account: the signed link is the key): items,
+the status timeline, the QR of their living photo once it exists, and renewal."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import translation
+from datetime import timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from arcontent.api.serializers import public_view_url
+from arcontent.models import ARContent
+from arcontent.printing.qr import qr_svg
 from arvlite.core.tenancy import company_scope, scopes_disabled
-from orders.links import access_token_from
+from orders.links import access_token_from, customer_page_path
 from orders.models import Order
+from orders.services import renewal_order_create, renewal_product
+
+RENEWAL_WINDOW = timedelta(days=30)
+SHOWS_QR = frozenset({ARContent.Status.READY, ARContent.Status.ACTIVE, ARContent.Status.PAUSED,
+                      ARContent.Status.EXPIRED})  # fmt: skip
 
 
 def order_for_link(signed: str) -> Order:
@@ -25,17 +41,53 @@ def order_for_link(signed: str) -> Order:
 
 def customer_page(request: HttpRequest, token: str) -> HttpResponse:
     order = order_for_link(token)
-    with (
-        company_scope(order.company),
-        translation.override(request.GET.get("lang") or order.customer_language),
-    ):
+    language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "en") else order.customer_language
+    with company_scope(order.company), translation.override(language):
         return render(
-            request,
-            "orders/customer_page.html",
-            {
-                "order": order,
-                "company": order.company,
-                "items": list(order.items.all()),
-                "history": list(order.status_changes.all()),
-            },
+            request, "orders/customer_page.html", _context(order, error=request.GET.get("error", ""))
         )
+
+
+@require_POST
+def customer_renew(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer asks to renew: a renewal order awaiting payment (the open one again if
+    they ask twice), then its page."""
+    order = order_for_link(token)
+    with company_scope(order.company), translation.override(order.customer_language):
+        try:
+            renewal = renewal_order_create(order=order)
+        except ValidationError:
+            return HttpResponseRedirect(
+                reverse("order-customer-page", kwargs={"token": token}) + "?error=renew"
+            )
+    return HttpResponseRedirect(customer_page_path(renewal.access_token))
+
+
+def _context(order: Order, *, error: str) -> dict[str, Any]:
+    company = order.company
+    content = order.content
+    shows_qr = content is not None and content.status in SHOWS_QR
+    return {
+        "order": order,
+        "items": list(order.items.all()),
+        "history": list(order.status_changes.all()),
+        "company_name": company.name,
+        "brand_color": company.brand_color,
+        "logo_url": reverse("company-logo", kwargs={"company_id": company.pk}) if company.logo else None,
+        "content": content,
+        "view_url": public_view_url(content) if shows_qr and content is not None else "",
+        # our own SVG, made from our own URL: safe to inline (no data: URI for the CSP)
+        "qr_svg": mark_safe(qr_svg(public_view_url(content)).decode()) if shows_qr and content else "",  # noqa: S308
+        "can_renew": _can_renew(order),
+        "renew_refused": error == "renew",
+    }
+
+
+def _can_renew(order: Order) -> bool:
+    content = order.content
+    if content is None or content.status not in (ARContent.Status.ACTIVE, ARContent.Status.PAUSED,
+                                                 ARContent.Status.EXPIRED):  # fmt: skip
+        return False
+    if content.expires_at is None or content.expires_at > timezone.now() + RENEWAL_WINDOW:
+        return False
+    return renewal_product(order.company) is not None

@@ -32,7 +32,7 @@ OUTSIDE_ROUTES = {
     "viewer-check": "viewer", "viewer-manifest": "viewer", "viewer-active-video": "viewer", "viewer-sessions": "viewer",
     "viewer-demo-list": "viewer", "viewer-page": "viewer", "viewer-legacy-redirect": "viewer",
     "assetlinks": "anyone", "apple-app-site-association": "anyone",
-    "order-customer-page": "signed link holder (the customer)",
+    "order-customer-page": "signed link holder (the customer)", "order-customer-renew": "signed link holder",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
