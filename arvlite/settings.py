@@ -368,12 +368,15 @@ PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
 # Videos: largest single file, and how long an unfinished resumable upload is kept.
 VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024**3)
 UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)
-# Storefront orders: how long an unpaid order (and the photo and video it holds) waits for
-# payment before it is cancelled, and how many held bytes a company's shop may keep at once.
 # Hours an Idempotency-Key's first answer is kept for replays.
 IDEMPOTENCY_KEY_HOURS = env.positive_int("IDEMPOTENCY_KEY_HOURS", default=24)
+# Storefront orders: how long an unpaid order (and the photo and video it holds) waits for
+# payment before it is cancelled, how many held bytes a company's shop may keep at once, and
+# how many orders / uploads (and photo checks) one address may start (DRF rate syntax).
 STOREFRONT_HOLD_HOURS = env.positive_int("STOREFRONT_HOLD_HOURS", default=72)
 STOREFRONT_HELD_BYTES_MAX = env.positive_int("STOREFRONT_HELD_BYTES_MAX", default=10 * 1024**3)
+STOREFRONT_ORDER_RATE = env.str("STOREFRONT_ORDER_RATE", default="10/hour")
+STOREFRONT_UPLOAD_RATE = env.str("STOREFRONT_UPLOAD_RATE", default="60/hour")
 # Size of each part the portal sends in a resumable upload.
 VIDEO_UPLOAD_CHUNK_BYTES = env.positive_int("VIDEO_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +41,13 @@ class CompanyAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["deactivate", "reactivate"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "slug", "status", "contact_email")}),
         (_("Branding"), {"fields": ("logo", "brand_color")}),
         (
             _("Legal details for invoices"),
-            {"fields": ("legal_name", "tax_id", "legal_address", "bank_details")},
+            {"fields": ("legal_name", "tax_id", "legal_address", "bank_details", "terms_url")},
         ),
         (_("Defaults and limits"), {"fields": ("time_zone", "default_term_years", "storage_quota_bytes")}),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),

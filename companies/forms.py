@@ -25,6 +25,13 @@ class CompanyCreateForm(forms.Form):
 
 
 class CompanySettingsForm(forms.ModelForm):
+    terms_url = forms.URLField(
+        label=Company._meta.get_field("terms_url").verbose_name,
+        help_text=Company._meta.get_field("terms_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Company
         fields = list(COMPANY_PROFILE_FIELDS)

@@ -124,6 +124,11 @@ class Company(models.Model):
     tax_id = models.CharField(_("tax id (INN / VAT)"), max_length=32, blank=True)
     legal_address = models.TextField(_("legal address"), blank=True)
     bank_details = models.TextField(_("bank details"), blank=True)
+    terms_url = models.URLField(
+        _("terms of sale (link)"),
+        blank=True,
+        help_text=_("Your terms of sale and privacy notice; the storefront's consent box links to them."),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )

@@ -25,6 +25,7 @@ COMPANY_PROFILE_FIELDS = (
     "tax_id",
     "legal_address",
     "bank_details",
+    "terms_url",
     "time_zone",
     "default_term_years",
 )

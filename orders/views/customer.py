@@ -44,7 +44,12 @@ def customer_page(request: HttpRequest, token: str) -> HttpResponse:
     language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "en") else order.customer_language
     with company_scope(order.company), translation.override(language):
         return render(
-            request, "orders/customer_page.html", _context(order, error=request.GET.get("error", ""))
+            request,
+            "orders/customer_page.html",
+            {
+                **_context(order, error=request.GET.get("error", "")),
+                "placed": request.GET.get("placed") == "1",
+            },
         )
 
 

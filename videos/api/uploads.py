@@ -126,13 +126,15 @@ _TUS_HEADER = OpenApiParameter(
 )
 
 
-class _TusView(CompanyScopedMixin, APIView):
-    read_role = Role.VIEWER
-    write_role = Role.EDITOR
+class TusProtocolView(APIView):
+    """The tus 1.0.0 framing every upload endpoint shares: the version header checked on
+    each request and echoed on each answer, discovery on OPTIONS, raw (unparsed) bodies.
+    Who may call it is up to the subclass."""
+
     parser_classes: list[Any] = []  # bodies are raw streams, read by the upload service
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # 401 / 404 / 403 first
+        super().initial(request, *args, **kwargs)  # authentication and permissions first
         if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
             raise TusVersionUnsupported()
 
@@ -143,6 +145,9 @@ class _TusView(CompanyScopedMixin, APIView):
             response["Tus-Version"] = TUS_VERSION
         return response
 
+    def max_size(self) -> int:
+        return max_upload_bytes()
+
     @extend_schema(exclude=True)
     def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         """tus discovery: version, extensions and the largest upload accepted."""
@@ -151,9 +156,86 @@ class _TusView(CompanyScopedMixin, APIView):
             headers={
                 "Tus-Version": TUS_VERSION,
                 "Tus-Extension": TUS_EXTENSIONS,
-                "Tus-Max-Size": str(max_upload_bytes()),
+                "Tus-Max-Size": str(self.max_size()),
             },
         )
+
+
+def upload_length(request: Request) -> int:
+    """The Upload-Length of a tus creation request (deferred lengths are refused)."""
+    if "Upload-Defer-Length" in request.headers:
+        raise exceptions.ValidationError(
+            {"Upload-Defer-Length": [_("Give the Upload-Length when creating the upload.")]}
+        )
+    return _header_int(request, "Upload-Length")
+
+
+def created_response(session: UploadSession, url: str) -> Response:
+    """tus creation's answer: 201 with the session's URL in Location and in the body."""
+    body = {
+        "upload_id": session.upload_id,
+        "url": url,
+        "offset": session.offset,
+        "length": session.length,
+        "expires_at": session.expires_at,
+    }
+    return Response(
+        UploadCreatedSerializer(body).data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": url, **_expiry_headers(session)},
+    )
+
+
+def head_response(session: UploadSession) -> Response:
+    """tus HEAD: where to resume (410 once the session expired)."""
+    try:
+        offset = uploads.upload_offset(session=session)
+    except uploads.UploadExpiredError as error:
+        raise UploadGone(error.messages[0]) from None
+    headers = {
+        "Upload-Offset": str(offset),
+        "Upload-Length": str(session.length),
+        "Cache-Control": "no-store",
+        **_expiry_headers(session),
+    }
+    return Response(status=status.HTTP_200_OK, headers=headers)
+
+
+def patch_response(request: Request, session: UploadSession, actor: Any) -> UploadSession:
+    """tus PATCH: hand the raw body to the upload service, mapping its refusals to the
+    protocol's statuses. Returns the session as it stands after the chunk."""
+    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != OFFSET_STREAM:
+        raise exceptions.UnsupportedMediaType(media_type or "(none)")
+    offset = _header_int(request, "Upload-Offset")
+    if not _DIGITS.fullmatch(request.META.get("CONTENT_LENGTH") or ""):
+        raise LengthRequired()
+    try:
+        return uploads.upload_append(
+            session=session,
+            offset=offset,
+            # The raw body, never through DRF's parsers; HttpRequest reads like a file.
+            chunk=cast(IO[bytes], request._request),
+            chunk_length=int(request.META["CONTENT_LENGTH"]),
+            actor=actor,
+        )
+    except uploads.UploadExpiredError as error:
+        raise UploadGone(error.messages[0]) from None
+    except uploads.UploadConflictError as error:
+        raise UploadConflict(error.messages[0], code=error.code) from None
+    except uploads.UploadLengthExceededError as error:
+        raise UploadLengthExceeded(error.messages[0]) from None
+    except StorageQuotaExceededError as error:
+        raise QuotaExceeded(error.messages[0]) from None
+
+
+def offset_headers(session: UploadSession) -> dict[str, str]:
+    return {"Upload-Offset": str(session.offset), "Cache-Control": "no-store", **_expiry_headers(session)}
+
+
+class _TusView(CompanyScopedMixin, TusProtocolView):
+    read_role = Role.VIEWER
+    write_role = Role.EDITOR
 
 
 class VideoUploadListView(_TusView):
@@ -183,11 +265,7 @@ class VideoUploadListView(_TusView):
     )
     def post(self, request: Request, company_slug: str, unique_id: Any) -> Response:
         content = content_get(company=self.company, unique_id=unique_id)
-        if "Upload-Defer-Length" in request.headers:
-            raise exceptions.ValidationError(
-                {"Upload-Defer-Length": [_("Give the Upload-Length when creating the upload.")]}
-            )
-        length = _header_int(request, "Upload-Length")
+        length = upload_length(request)
         metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
         try:
             session = uploads.upload_start(
@@ -205,18 +283,7 @@ class VideoUploadListView(_TusView):
                 kwargs={"company_slug": company_slug, "unique_id": unique_id, "upload_id": session.upload_id},
             )
         )
-        body = {
-            "upload_id": session.upload_id,
-            "url": url,
-            "offset": session.offset,
-            "length": session.length,
-            "expires_at": session.expires_at,
-        }
-        return Response(
-            UploadCreatedSerializer(body).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": url, **_expiry_headers(session)},
-        )
+        return created_response(session, url)
 
 
 class VideoUploadDetailView(_TusView):
@@ -231,18 +298,7 @@ class VideoUploadDetailView(_TusView):
         )
 
     def head(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        session = self._session()
-        try:
-            offset = uploads.upload_offset(session=session)
-        except uploads.UploadExpiredError as error:
-            raise UploadGone(error.messages[0]) from None
-        headers = {
-            "Upload-Offset": str(offset),
-            "Upload-Length": str(session.length),
-            "Cache-Control": "no-store",
-            **_expiry_headers(session),
-        }
-        return Response(status=status.HTTP_200_OK, headers=headers)
+        return head_response(self._session())
 
     @extend_schema(
         summary="Send the next chunk of a resumable upload (tus PATCH)",
@@ -263,35 +319,8 @@ class VideoUploadDetailView(_TusView):
         },
     )
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        session = self._session()
-        media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
-        if media_type != OFFSET_STREAM:
-            raise exceptions.UnsupportedMediaType(media_type or "(none)")
-        offset = _header_int(request, "Upload-Offset")
-        if not _DIGITS.fullmatch(request.META.get("CONTENT_LENGTH") or ""):
-            raise LengthRequired()
-        try:
-            session = uploads.upload_append(
-                session=session,
-                offset=offset,
-                # The raw body, never through DRF's parsers; HttpRequest reads like a file.
-                chunk=cast(IO[bytes], request._request),
-                chunk_length=int(request.META["CONTENT_LENGTH"]),
-                actor=request.user,
-            )
-        except uploads.UploadExpiredError as error:
-            raise UploadGone(error.messages[0]) from None
-        except uploads.UploadConflictError as error:
-            raise UploadConflict(error.messages[0], code=error.code) from None
-        except uploads.UploadLengthExceededError as error:
-            raise UploadLengthExceeded(error.messages[0]) from None
-        except StorageQuotaExceededError as error:
-            raise QuotaExceeded(error.messages[0]) from None
-        headers = {
-            "Upload-Offset": str(session.offset),
-            "Cache-Control": "no-store",
-            **_expiry_headers(session),
-        }
+        session = patch_response(request, self._session(), request.user)
+        headers = offset_headers(session)
         if session.video_id is not None:
             headers["X-Video-Id"] = str(session.video_id)
         return Response(status=status.HTTP_204_NO_CONTENT, headers=headers)

@@ -33,6 +33,8 @@ OUTSIDE_ROUTES = {
     "viewer-demo-list": "viewer", "viewer-page": "viewer", "viewer-legacy-redirect": "viewer",
     "assetlinks": "anyone", "apple-app-site-association": "anyone",
     "order-customer-page": "signed link holder (the customer)", "order-customer-renew": "signed link holder",
+    "shop-page": "anyone (the storefront)", "shop-photo-check": "anyone (rate-limited)",
+    "shop-upload-list": "anyone (rate-limited)", "shop-upload-detail": "holder of the upload id",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
