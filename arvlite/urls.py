@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("arcontent.urls")),
     path("", include("videos.urls")),
     path("", include("arcontent.analytics.urls")),
+    path("", include("orders.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"

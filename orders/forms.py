@@ -171,3 +171,16 @@ class TransitionForm(forms.Form):
 
 class TrackingForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
+
+
+class OrderPhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"), help_text=_("JPEG, PNG or WebP: the picture that will be printed.")
+    )
+    video = forms.FileField(label=_("Video"), required=False,
+                            help_text=_("The video that plays on the photo (MP4, MOV or WebM)."))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.fields["video"].widget.attrs["accept"] = "video/*"

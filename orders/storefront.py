@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arcontent.services import photo_check
+from companies.actors import Actor
 from companies.files import stored_file_create
 from companies.models import Company, StoredFile
 from orders.models import Order, Product
@@ -78,6 +79,27 @@ def storefront_order_create(
             status=Order.Status.AWAITING_PAYMENT,
             consent=True,
         )
+        return order_files_attach(
+            order=order, actor=None, photo=photo, photo_name=photo_name, video=video,
+            video_upload=video_upload, video_name=video_name,
+        )  # fmt: skip
+
+
+def order_files_attach(
+    *,
+    order: Order,
+    actor: Actor,
+    photo: IO[bytes],
+    photo_name: str,
+    video: StoredFile | None = None,
+    video_upload: IO[bytes] | None = None,
+    video_name: str = "",
+) -> Order:
+    """Store the photo (and the video sent as a file) as held files and give them to the
+    order: held until it is paid, or made into its content now if it is paid already."""
+    photo_check(photo)
+    company = order.company
+    with transaction.atomic():
         until = held_until()
         if video is None and video_upload is not None:
             video = stored_file_create(
@@ -91,7 +113,7 @@ def storefront_order_create(
             original_name=photo_name,
             held_until=until,
         )
-        return order_attach_photo(order=order, actor=None, photo=held_photo, video=video)
+        return order_attach_photo(order=order, actor=actor, photo=held_photo, video=video)
 
 
 def storefront_items(product: Product, extras: Sequence[Product]) -> list[ItemInput]:

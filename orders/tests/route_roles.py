@@ -8,7 +8,7 @@ from typing import Any
 
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
-from arvlite.core.tests.matrix import Expect
+from arvlite.core.tests.matrix import Expect, Page
 from companies.models import Company
 from orders.models import Product
 from orders.tests.factories import ProductFactory, make_order
@@ -56,4 +56,23 @@ API_ROUTES = {
     ),
     "order-mark-paid": Expect({"POST": Role.EDITOR}, kwargs=_order, payloads={"POST": lambda company: {}}),
     "order-history": Expect({"GET": Role.VIEWER}, kwargs=_order),
+}
+
+
+def _move(company: Company) -> dict[str, Any]:
+    return {"to": "cancelled"}
+
+
+PORTAL_PAGES = {
+    "order-list-page": Page(Role.VIEWER),
+    "order-export-page": Page(Role.VIEWER),
+    "order-create-page": Page(Role.EDITOR),
+    "customer-history-page": Page(Role.VIEWER),
+    "order-detail-page": Page(Role.VIEWER, kwargs=_order),
+    "order-move-page": Page(Role.EDITOR, kwargs=_order, post=_move),
+    "order-photo-page": Page(Role.EDITOR, kwargs=_order, post=lambda company: {}),
+    "product-list-page": Page(Role.VIEWER),
+    "product-create-page": Page(Role.EDITOR),
+    "product-edit-page": Page(Role.EDITOR, kwargs=_product),
+    "product-delete-page": Page(Role.EDITOR, kwargs=_product, post=lambda company: {}),
 }
