@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,10 +40,13 @@ from orders.models import Order, Product
 from orders.storefront import order_files_attach
 from projects.forms import add_service_errors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 25
 Status = Order.Status
 # The button each target status gets on the order page.
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, StrOrPromise] = {
     Status.AWAITING_PAYMENT: _("Ask for payment"),
     Status.PAID: _("Mark paid"),
     Status.IN_PRODUCTION: _("Start production"),
