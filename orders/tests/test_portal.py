@@ -343,3 +343,14 @@ def test_the_customer_history_finds_every_order_by_email_or_phone(
     assert 'data-testid="customer-history-link"' in page
     empty = staff.get(f"{base(company)}/orders/customer/").content.decode()
     assert 'data-testid="order-row"' not in empty
+
+
+def test_the_order_pages_speak_russian(staff: Client, company: Company, copy: Product, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "ru"
+    order = order_of(company, copy, status=S.AWAITING_PAYMENT)
+    listing = staff.get(f"{base(company)}/orders/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Прайс-лист" in listing
+    assert "Ожидает оплаты" in listing
+    detail = staff.get(f"{base(company)}/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Отметить оплаченным" in detail
+    assert "Следующий шаг" in detail
