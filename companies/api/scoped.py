@@ -11,6 +11,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from arvlite.core.api.permissions import HasCompanyRole
 from arvlite.core.roles import Role
@@ -57,3 +58,22 @@ class CompanyScopedMixin:
         self.company = self.membership.company
         self._scope_stack.enter_context(company_scope(self.company))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: APIView follows it in the MRO
+
+
+class CompanyInputMixin(CompanyScopedMixin):
+    """Adds the company to serializer contexts, and ``validated()`` for input serializers."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()  # type: ignore[misc]  # a mixin: the ViewSet follows it
+        context["company"] = getattr(self, "company", None)
+        return context
+
+    def validated(self, serializer_class: type[BaseSerializer[Any]], **kwargs: Any) -> dict[str, Any]:
+        """The request body, checked by an input serializer (400 with field errors if not)."""
+        serializer = serializer_class(
+            data=self.request.data,  # type: ignore[attr-defined]  # the ViewSet's request
+            context=self.get_serializer_context(),
+            **kwargs,
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)

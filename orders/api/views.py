@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from arvlite.core.roles import Role
-from companies.api.scoped import CompanyScopedMixin
+from companies.api.scoped import CompanyInputMixin
 from companies.authentication import ApiKeyPrincipal
 from orders import selectors, services
 from orders.api.serializers import (
@@ -36,24 +36,6 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )  # fmt: skip
 
 
-class _CompanyInput(CompanyScopedMixin):
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]  # a mixin: the ViewSet follows it
-        context["company"] = getattr(self, "company", None)
-        return context
-
-    def validated(
-        self, serializer_class: type[serializers.BaseSerializer[Any]], **kwargs: Any
-    ) -> dict[str, Any]:
-        serializer = serializer_class(
-            data=self.request.data,  # type: ignore[attr-defined]  # the ViewSet's request
-            context=self.get_serializer_context(),
-            **kwargs,
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
 @extend_schema_view(
     list=extend_schema(summary="The company's price list"),
     retrieve=extend_schema(summary="One product"),
@@ -62,7 +44,7 @@ class _CompanyInput(CompanyScopedMixin):
     destroy=extend_schema(summary="Remove a product (orders keep their snapshot)"),
 )
 class ProductViewSet(
-    _CompanyInput,
+    CompanyInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -112,7 +94,9 @@ class ProductViewSet(
     ),
     retrieve=extend_schema(summary="One order"),
 )
-class OrderViewSet(_CompanyInput, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OrderViewSet(
+    CompanyInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Viewers read; editors and up create orders and move them through the lifecycle."""
 
     serializer_class = OrderSerializer

@@ -42,7 +42,9 @@ def test_a_storefront_order_from_the_shop_to_the_qr(
     page: Any, celery_worker: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.VIDEO_UPLOAD_CHUNK_BYTES = 32 * 1024  # several parts, so the bar has steps
-    company = CompanyFactory(name="Sunny Portraits", slug="sunny", terms_url="https://sunny.example.com/terms")
+    company = CompanyFactory(
+        name="Sunny Portraits", slug="sunny", terms_url="https://sunny.example.com/terms"
+    )
     staff = UserFactory(email="anna@sunny.example.com")
     MembershipFactory(company=company, user=staff, role=Role.EDITOR)
     living = ProductFactory(company=company, name="Living photo, 1 year", term_years=1)
@@ -106,7 +108,11 @@ def test_a_storefront_order_from_the_shop_to_the_qr(
 
     # Staff move the order through production to completed.
     page.goto(f"/c/sunny/orders/{order.pk}/")
-    for step, label in (("in_production", "In production"), ("shipped", "Shipped"), ("completed", "Completed")):
+    for step, label in (
+        ("in_production", "In production"),
+        ("shipped", "Shipped"),
+        ("completed", "Completed"),
+    ):
         with page.expect_navigation():
             page.click(f"[data-testid=move-{step}]")
         assert page.inner_text("[data-testid=order-status]") == label

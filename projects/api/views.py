@@ -10,10 +10,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from arvlite.core.roles import Role
-from companies.api.scoped import CompanyScopedMixin
+from companies.api.scoped import CompanyInputMixin
 from projects import selectors, services
 from projects.api.serializers import (
     ProjectCreateSerializer,
@@ -29,29 +28,12 @@ from projects.models import Project, ProjectTemplate
 DELETED = OpenApiResponse(description="Deleted.")
 
 
-class _CompanyInputMixin(CompanyScopedMixin):
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]  # a mixin: the ViewSet follows it
-        context["company"] = getattr(self, "company", None)
-        return context
-
-    def validated(self, serializer_class: type[BaseSerializer[Any]], **kwargs: Any) -> dict[str, Any]:
-        """The request body, checked by an input serializer (400 with field errors if not)."""
-        serializer = serializer_class(
-            data=self.request.data,  # type: ignore[attr-defined]  # the ViewSet's request
-            context=self.get_serializer_context(),
-            **kwargs,
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Projects of the company"),
     retrieve=extend_schema(summary="One project"),
 )
 class ProjectViewSet(
-    _CompanyInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CompanyInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Editors create, change and move projects through their lifecycle; managers delete."""
 
@@ -128,7 +110,7 @@ class ProjectViewSet(
     retrieve=extend_schema(summary="One project template"),
 )
 class ProjectTemplateViewSet(
-    _CompanyInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CompanyInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Editors create and change templates; managers delete them."""
 
