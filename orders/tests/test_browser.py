@@ -16,7 +16,7 @@ from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
 from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 from orders.models import Order, Product
-from orders.tests.factories import ProductFactory
+from orders.tests.factories import ProductFactory, make_order
 from videos.models import Video
 from videos.tests.factories import clip_bytes
 
@@ -124,3 +124,30 @@ def test_a_storefront_order_from_the_shop_to_the_qr(
     assert steps == ["Awaiting payment", "Paid", "In production", "Shipped", "Completed"]
     assert page.locator("[data-testid=order-qr] svg").count() == 1
     assert f"/view/{content.unique_id}" in (page.get_attribute("[data-testid=view-link]", "href") or "")
+
+
+def test_the_shop_and_the_order_pages_fit_a_phone(page: Any, tmp_path: Path) -> None:
+    company = CompanyFactory(name="Sunny Portraits", slug="sunny")
+    staff = UserFactory(email="anna@sunny.example.com")
+    MembershipFactory(company=company, user=staff, role=Role.EDITOR)
+    living = ProductFactory(company=company, name="Living photo, 1 year")
+    with scopes_disabled():
+        order = make_order(company, living, customer_name="Maria Ivanova", customer_email="maria@example.com",
+                           status=Order.Status.AWAITING_PAYMENT)  # fmt: skip
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
+    page.goto("/shop/sunny/")
+    assert page.evaluate(fits)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/c/sunny/")
+    for path in (
+        "/c/sunny/orders/",
+        f"/c/sunny/orders/{order.pk}/",
+        "/c/sunny/orders/new/",
+        "/c/sunny/price-list/",
+    ):
+        page.goto(path)
+        assert page.evaluate(fits), path
