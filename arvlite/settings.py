@@ -44,6 +44,8 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Fernet keys for secrets stored in the database (arvlite/core/encryption.py).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 INSTALLED_APPS = [
     "daphne",  # runserver speaks ASGI (HTTP + WebSocket) in development
@@ -331,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cancel-unpaid-orders": {"task": "orders.cancel_unpaid_orders", "schedule": crontab(minute=37)},
     "purge-idempotency-keys": {"task": "orders.purge_idempotency_keys", "schedule": crontab(minute=39)},
+    "reconcile-payments": {
+        "task": "orders.reconcile_payments",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
     "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
@@ -375,6 +382,22 @@ IDEMPOTENCY_KEY_HOURS = env.positive_int("IDEMPOTENCY_KEY_HOURS", default=24)
 # how many orders / uploads (and photo checks) one address may start (DRF rate syntax).
 STOREFRONT_HOLD_HOURS = env.positive_int("STOREFRONT_HOLD_HOURS", default=72)
 STOREFRONT_HELD_BYTES_MAX = env.positive_int("STOREFRONT_HELD_BYTES_MAX", default=10 * 1024**3)
+# Payments (orders/payments). Without YooKassa keys a company's customers pay staff in
+# person — or, where the sandbox is on (the embedded run), on a local test page.
+PAYMENT_SANDBOX = env.bool("PAYMENT_SANDBOX", default=DEBUG)
+YOOKASSA_API_URL = env.str("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+YOOKASSA_CONNECT_TIMEOUT = env.float("YOOKASSA_CONNECT_TIMEOUT", default=5.0)
+YOOKASSA_READ_TIMEOUT = env.float("YOOKASSA_READ_TIMEOUT", default=20.0)
+YOOKASSA_RETRIES = env.int("YOOKASSA_RETRIES", default=2)
+YOOKASSA_RETRY_DELAY = env.float("YOOKASSA_RETRY_DELAY", default=0.5)
+# Where YooKassa sends notifications from (its published ranges); checked on the client
+# address found behind VIEWER_TRUSTED_PROXIES.
+YOOKASSA_NOTIFICATION_SOURCES = env.list("YOOKASSA_NOTIFICATION_SOURCES", default=[
+    "185.71.76.0/27", "185.71.77.0/27", "77.75.153.0/25", "77.75.156.11/32", "77.75.156.35/32",
+    "77.75.154.128/25", "2a02:5180::/32",
+])  # fmt: skip
+PAYMENT_RECONCILE_AFTER_MINUTES = env.positive_int("PAYMENT_RECONCILE_AFTER_MINUTES", default=15)
+PAYMENT_RECONCILE_BATCH = env.positive_int("PAYMENT_RECONCILE_BATCH", default=200)
 STOREFRONT_ORDER_RATE = env.str("STOREFRONT_ORDER_RATE", default="10/hour")
 STOREFRONT_UPLOAD_RATE = env.str("STOREFRONT_UPLOAD_RATE", default="60/hour")
 # Size of each part the portal sends in a resumable upload.

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.models import Company
-from companies.services import COMPANY_PROFILE_FIELDS
+from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
 
 
 class SignupForm(forms.Form):
@@ -32,10 +32,27 @@ class CompanySettingsForm(forms.ModelForm):
         assume_scheme="https",
     )
 
+    yookassa_secret_key = forms.CharField(
+        label=_("YooKassa secret key"), required=False, max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Stored encrypted and never shown again. Leave empty to keep the saved key."),
+    )  # fmt: skip
+    remove_yookassa_secret_key = forms.BooleanField(label=_("Remove the saved secret key"), required=False)
+
     class Meta:
         model = Company
-        fields = list(COMPANY_PROFILE_FIELDS)
+        fields = [
+            *COMPANY_PROFILE_FIELDS,
+            *(n for n in PAYMENT_SETTINGS_FIELDS if n != "yookassa_secret_key"),
+        ]
         widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+
+    def payment_secret_change(self) -> dict[str, str]:
+        """The secret key to give the service: a new one, "" to remove it, or nothing."""
+        if self.cleaned_data.get("remove_yookassa_secret_key"):
+            return {"yookassa_secret_key": ""}
+        secret = self.cleaned_data.get("yookassa_secret_key") or ""
+        return {"yookassa_secret_key": secret} if secret else {}
 
 
 class InviteForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arvlite.core.encryption import decrypt
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import TenantManager
 
@@ -106,6 +107,17 @@ def company_logo_path(company: Company, filename: str) -> str:
     return f"branding/{company.pk or 'new'}/{uuid.uuid4().hex}/logo{extension}"
 
 
+class TaxSystem(models.IntegerChoices):
+    """The seller's tax system, as 54-FZ receipts code it."""
+
+    GENERAL = 1, _("General (OSN)")
+    SIMPLIFIED_INCOME = 2, _("Simplified, income (USN)")
+    SIMPLIFIED_PROFIT = 3, _("Simplified, income minus expenses (USN)")
+    IMPUTED = 4, _("Imputed income (ENVD)")
+    AGRICULTURAL = 5, _("Agricultural tax (ESHN)")
+    PATENT = 6, _("Patent (PSN)")
+
+
 class Company(models.Model):
     """A tenant: a studio, print shop or agency. Every tenant-owned row points here."""
 
@@ -132,6 +144,21 @@ class Company(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )
+    # Online payments (YooKassa). The secret key is stored encrypted and never shown again.
+    yookassa_shop_id = models.CharField(_("YooKassa shop id"), max_length=20, blank=True,
+                                        validators=[RegexValidator(r"^\d+$", _("Digits only."))])  # fmt: skip
+    yookassa_secret_key_encrypted = models.TextField(blank=True, editable=False)
+    payment_two_stage = models.BooleanField(
+        _("two-stage payments"), default=False,
+        help_text=_("Hold the customer's money and take it when staff confirm the order."),
+    )  # fmt: skip
+    receipts_enabled = models.BooleanField(
+        _("send 54-FZ receipts"), default=False,
+        help_text=_("Pass the receipt to YooKassa with every payment and refund."),
+    )  # fmt: skip
+    tax_system_code = models.PositiveSmallIntegerField(
+        _("tax system"), null=True, blank=True, choices=TaxSystem.choices,
+    )  # fmt: skip
     default_term_years = models.PositiveSmallIntegerField(
         _("default hosting term, years"), default=1, validators=[MinValueValidator(1), MaxValueValidator(25)]
     )
@@ -153,6 +180,15 @@ class Company(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def yookassa_secret_key(self) -> str:
+        """The decrypted key ("" when none is saved). Never put it in logs or answers."""
+        return decrypt(self.yookassa_secret_key_encrypted)
+
+    @property
+    def takes_online_payments(self) -> bool:
+        return bool(self.yookassa_shop_id and self.yookassa_secret_key_encrypted)
 
 
 class Membership(models.Model):

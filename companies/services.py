@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from arvlite.core.encryption import encrypt
 from arvlite.core.roles import Role
 from companies.actors import Actor
 from companies.audit import audit_log
@@ -29,6 +30,17 @@ COMPANY_PROFILE_FIELDS = (
     "time_zone",
     "default_term_years",
 )
+
+# Online payment settings, changed by managers like the profile. The secret key is given
+# in plain text, stored encrypted, and recorded in the audit log only as "changed".
+PAYMENT_SETTINGS_FIELDS = (
+    "yookassa_shop_id",
+    "yookassa_secret_key",
+    "payment_two_stage",
+    "receipts_enabled",
+    "tax_system_code",
+)
+SECRET_FIELDS = frozenset({"yookassa_secret_key"})
 
 # Apps that own data which must stop a company from being deleted register a check here
 # (e.g. published AR content). A check returns a sentence saying why, or None.
@@ -64,10 +76,15 @@ def company_create(*, name: str, slug: str, owner: User, **profile: Any) -> Comp
 @transaction.atomic
 def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     """Change company settings (managers and up). Audited with the changed fields."""
-    unknown = set(fields) - set(COMPANY_PROFILE_FIELDS)
+    unknown = set(fields) - set(COMPANY_PROFILE_FIELDS) - set(PAYMENT_SETTINGS_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
-    changes = {}
+    changes: dict[str, list[str]] = {}
+    if "yookassa_secret_key" in fields:
+        secret = (fields.pop("yookassa_secret_key") or "").strip()
+        if secret != company.yookassa_secret_key:
+            company.yookassa_secret_key_encrypted = encrypt(secret)
+            changes["yookassa_secret_key"] = ["", "changed" if secret else "removed"]
     for name, value in fields.items():
         old = getattr(company, name)
         if old != value:
@@ -76,9 +93,19 @@ def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     if not changes:
         return company
     _validated(company)
+    _check_payment_settings(company)
     company.save()
     audit_log(company=company, actor=actor, action="company.update", target=company, changes=changes)
     return company
+
+
+def _check_payment_settings(company: Company) -> None:
+    if company.yookassa_shop_id and not company.yookassa_secret_key_encrypted:
+        raise ValidationError({"yookassa_secret_key": [_("Give the shop's secret key with its shop id.")]})
+    if company.yookassa_secret_key_encrypted and not company.yookassa_shop_id:
+        raise ValidationError({"yookassa_shop_id": [_("Give the shop id with its secret key.")]})
+    if company.receipts_enabled and not company.tax_system_code:
+        raise ValidationError({"tax_system_code": [_("Choose the tax system that receipts name.")]})
 
 
 def company_delete_blockers(*, company: Company) -> list[str]:

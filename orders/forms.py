@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import MAX_PRICE, MAX_QUANTITY, Order, Product
+from orders.models import MAX_PRICE, MAX_QUANTITY, Order, Payment, Product
 
 # --- the storefront ---------------------------------------------------------------------------
 
@@ -167,6 +167,10 @@ class ProductForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Order.Status.choices)
     note = forms.CharField(required=False, max_length=2000)
+    method = forms.ChoiceField(
+        required=False,
+        choices=[(v, label) for v, label in Payment.Method.choices if v != Payment.Method.ONLINE],
+    )
 
 
 class TrackingForm(forms.Form):

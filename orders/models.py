@@ -261,3 +261,10 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+# Payments live in their own module; importing them here registers them with the app.
+from orders.payments.models import Payment as Payment  # noqa: E402
+from orders.payments.models import Refund as Refund  # noqa: E402
+from orders.payments.models import SandboxCharge as SandboxCharge  # noqa: E402
+from orders.payments.models import WebhookEvent as WebhookEvent  # noqa: E402

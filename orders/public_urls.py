@@ -3,7 +3,7 @@ endpoints) and the customer's order page."""
 
 from django.urls import path
 
-from orders.views import customer, storefront
+from orders.views import customer, payment, storefront
 
 SHOP = "shop/<slug:slug>/"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     ),
     path("orders/<str:token>/", customer.customer_page, name="order-customer-page"),
     path("orders/<str:token>/renew/", customer.customer_renew, name="order-customer-renew"),
+    path("orders/<str:token>/pay/", payment.customer_pay, name="order-customer-pay"),
+    path("orders/<str:token>/status/", payment.customer_status, name="order-customer-status"),
+    path("payments/sandbox/<uuid:charge_id>/", payment.sandbox_page, name="payment-sandbox-page"),
 ]

@@ -19,3 +19,12 @@ def purge_idempotency_keys() -> int:
     from orders import idempotency
 
     return idempotency.purge_expired()
+
+
+@shared_task(name="orders.reconcile_payments", ignore_result=True)
+def reconcile_payments() -> dict[str, int]:
+    """Ask the providers about payments left pending (a lost notification, a create whose
+    outcome is unknown, an order cancelled at its deadline)."""
+    from orders.payments import services
+
+    return services.reconcile_payments()

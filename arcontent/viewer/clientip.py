@@ -30,6 +30,11 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
+def address_in(address: str, entries: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``address`` is one of the addresses or networks listed in ``entries``."""
+    return _is_trusted(address, _networks(tuple(entries)))
+
+
 def client_ip(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = tuple(settings.VIEWER_TRUSTED_PROXIES)

@@ -6,7 +6,10 @@ from rest_framework import serializers
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
-from companies.services import COMPANY_PROFILE_FIELDS
+from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
+
+# What answers show of the payment settings: never the secret key, only whether one is saved.
+PAYMENT_SETTINGS_SHOWN = [name for name in PAYMENT_SETTINGS_FIELDS if name != "yookassa_secret_key"]
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
@@ -15,12 +18,18 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
     storage_used_bytes = serializers.IntegerField(
         read_only=True, help_text="Bytes stored; see storage/ for details."
     )
+    yookassa_configured = serializers.BooleanField(
+        source="takes_online_payments", read_only=True,
+        help_text="A YooKassa shop id and secret key are saved (the key is never shown).",
+    )  # fmt: skip
 
     class Meta:
         model = Company
         fields = [
             "slug",
             *COMPANY_PROFILE_FIELDS,
+            *PAYMENT_SETTINGS_SHOWN,
+            "yookassa_configured",
             "storage_quota_bytes",
             "storage_used_bytes",
             "status",
@@ -45,9 +54,15 @@ class CompanyCreateSerializer(serializers.ModelSerializer[Company]):
 
 
 class CompanyUpdateSerializer(serializers.ModelSerializer[Company]):
+    yookassa_secret_key = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200, trim_whitespace=True,
+        style={"input_type": "password"},
+        help_text="Write-only: stored encrypted, never shown again. An empty string removes it.",
+    )  # fmt: skip
+
     class Meta:
         model = Company
-        fields = list(COMPANY_PROFILE_FIELDS)
+        fields = [*COMPANY_PROFILE_FIELDS, *PAYMENT_SETTINGS_FIELDS]
 
 
 class MemberUserSerializer(serializers.ModelSerializer[User]):

@@ -70,7 +70,12 @@ class CompanySettingsView(CompanyPortalMixin, TemplateView):
             request.POST, request.FILES, instance=Company.objects.get(pk=self.company.pk)
         )
         if form.is_valid():
-            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            changed = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in CompanySettingsForm.Meta.fields
+            }
+            changed.update(form.payment_secret_change())
             try:
                 services.company_update(company=self.company, actor=request.user, **changed)
             except ValidationError as error:

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from arcontent.models import ARContent
 from orders.links import customer_page_url
 from orders.models import MAX_PRICE, MAX_QUANTITY, Order, OrderItem, OrderStatusChange, Product
+from orders.payments.models import Payment
 from orders.services import allowed_targets
 
 
@@ -134,5 +135,10 @@ class TransitionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+MANUAL_METHODS = [(v, label) for v, label in Payment.Method.choices if v != Payment.Method.ONLINE]
+
+
 class MarkPaidSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    method = serializers.ChoiceField(choices=MANUAL_METHODS, required=False, default=Payment.Method.CASH,
+                                     help_text="How staff took the money.")  # fmt: skip

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from orders.api import views
+from orders.payments.webhooks import PaymentWebhookView
 
 PREFIX = "companies/<slug:company_slug>/"
 products = views.ProductViewSet.as_view({"get": "list", "post": "create"})
@@ -31,4 +32,8 @@ urlpatterns = [
         views.OrderViewSet.as_view({"get": "history"}),
         name="order-history",
     ),
+]
+
+urlpatterns += [
+    path("payments/webhooks/<slug:provider>/", PaymentWebhookView.as_view(), name="payment-webhook"),
 ]

@@ -28,6 +28,7 @@ from orders.api.serializers import (
 )
 from orders.idempotency import HEADER, idempotent
 from orders.models import Order, OrderStatusChange, Product
+from orders.payments.services import manual_payment_record
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -172,7 +173,9 @@ class OrderViewSet(
     def mark_paid(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()
         data = self.validated(MarkPaidSerializer)
-        return self._answer(services.order_mark_paid(order=order, actor=request.user, note=data["note"]))
+        return self._answer(
+            manual_payment_record(order=order, actor=request.user, method=data["method"], note=data["note"])
+        )
 
     @extend_schema(summary="The order's status history", responses={200: StatusChangeSerializer(many=True)})
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:

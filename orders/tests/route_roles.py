@@ -56,6 +56,8 @@ API_ROUTES = {
     ),
     "order-mark-paid": Expect({"POST": Role.EDITOR}, kwargs=_order, payloads={"POST": lambda company: {}}),
     "order-history": Expect({"GET": Role.VIEWER}, kwargs=_order),
+    # The provider's notifications: no account, believed only once re-read from the provider.
+    "payment-webhook": Expect({"POST": None}, kind="public", kwargs=lambda company: {"provider": "yookassa"}),
 }
 
 

@@ -20,6 +20,7 @@ from arcontent.printing.qr import qr_svg
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from orders.links import access_token_from, customer_page_path
 from orders.models import Order
+from orders.payments.state import payment_state, refresh_on_return
 from orders.services import renewal_order_create, renewal_product
 
 RENEWAL_WINDOW = timedelta(days=30)
@@ -42,13 +43,18 @@ def order_for_link(signed: str) -> Order:
 def customer_page(request: HttpRequest, token: str) -> HttpResponse:
     order = order_for_link(token)
     language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "en") else order.customer_language
+    returned = request.GET.get("payment") == "return"
     with company_scope(order.company), translation.override(language):
+        if returned:
+            order = refresh_on_return(order)
         return render(
             request,
             "orders/customer_page.html",
             {
                 **_context(order, error=request.GET.get("error", "")),
                 "placed": request.GET.get("placed") == "1",
+                "payment_state": payment_state(order, returned=returned),
+                "payment_error": request.GET.get("error") == "payment",
             },
         )
 

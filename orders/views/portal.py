@@ -37,6 +37,7 @@ from orders.forms import (
 )
 from orders.links import customer_page_path
 from orders.models import Order, Product
+from orders.payments.services import manual_payment_record
 from orders.storefront import order_files_attach
 from projects.forms import add_service_errors
 
@@ -194,6 +195,9 @@ class OrderDetailView(OrderPageMixin, FormView):
             history=list(order.status_changes.all()),
             customer_page=customer_page_path(order.access_token),
             moves=[(to, MOVE_LABELS[to], to in DANGEROUS_MOVES) for to in services.allowed_targets(order)],
+            move_targets=services.allowed_targets(order),
+            payment_methods=TransitionForm.base_fields["method"].choices,  # type: ignore[attr-defined]
+            payments=list(order.payments.all()),
             photo_form=OrderPhotoForm() if _needs_photo(order) else None,
             customer_history_count=selectors.customer_orders(
                 company=self.company, email=order.customer_email, phone=order.customer_phone
@@ -238,7 +242,12 @@ class OrderMoveView(OrderPageMixin, View):
         to, note = form.cleaned_data["to"], form.cleaned_data["note"]
         try:
             if to == Status.PAID:
-                order = services.order_mark_paid(order=self.order, actor=request.user, note=note)
+                order = manual_payment_record(
+                    order=self.order,
+                    actor=request.user,
+                    method=form.cleaned_data["method"] or "cash",
+                    note=note,
+                )
             else:
                 order = services.order_transition(order=self.order, actor=request.user, to=to, note=note)
         except ValidationError as error:

@@ -25,6 +25,7 @@ from companies.models import Company
 from orders.forms import StorefrontOrderForm
 from orders.links import customer_page_path
 from orders.models import Product
+from orders.payments.services import online_provider
 from orders.selectors import active_products
 from orders.services import OrderInput
 from orders.storefront import (
@@ -35,6 +36,7 @@ from orders.storefront import (
     storefront_order_create,
 )
 from orders.throttling import StorefrontOrderThrottle, StorefrontUploadThrottle
+from orders.views.payment import pay_redirect
 from projects.forms import add_service_errors
 from videos import uploads
 from videos.api.uploads import (
@@ -86,6 +88,8 @@ def shop_page(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
             return _render(request, company, form, status=400)
+        if online_provider(company) is not None:
+            return pay_redirect(order)  # to the provider's page; back to the order page after
     return HttpResponseRedirect(customer_page_path(order.access_token) + "?placed=1")
 
 

@@ -35,6 +35,8 @@ OUTSIDE_ROUTES = {
     "order-customer-page": "signed link holder (the customer)", "order-customer-renew": "signed link holder",
     "shop-page": "anyone (the storefront)", "shop-photo-check": "anyone (rate-limited)",
     "shop-upload-list": "anyone (rate-limited)", "shop-upload-detail": "holder of the upload id",
+    "order-customer-pay": "signed link holder", "order-customer-status": "signed link holder",
+    "payment-sandbox-page": "holder of the sandbox payment id (only where PAYMENT_SANDBOX is on)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
