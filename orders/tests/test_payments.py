@@ -173,3 +173,32 @@ def test_staff_record_a_cash_payment(order: Order, editor: User) -> None:
     assert payment.provider == "manual"
     assert payment.status == Payment.Status.SUCCEEDED
     assert payment.amount == order.total
+
+
+def test_half_given_payment_settings_are_refused_with_nothing_saved(
+    company: Company, owner: User, client: Client
+) -> None:
+    client.force_login(owner)
+    url = f"/api/v1/companies/{company.slug}/"
+    for body, field in (({"yookassa_shop_id": SHOP}, "yookassa_secret_key"),
+                        ({"yookassa_secret_key": SECRET}, "yookassa_shop_id"),
+                        ({"receipts_enabled": True}, "tax_system_code"),
+                        ({"yookassa_shop_id": "not digits", "yookassa_secret_key": SECRET}, "yookassa_shop_id")):  # fmt: skip
+        answer = client.patch(url, body, content_type="application/json")
+        assert answer.status_code == 400, body
+        assert field in answer.json()["errors"], body
+    company.refresh_from_db()
+    assert company.yookassa_shop_id == ""
+    assert company.yookassa_secret_key_encrypted == ""
+
+
+def test_marking_paid_with_an_unknown_method_is_refused(order: Order, client: Client, editor: User) -> None:
+    client.force_login(editor)
+    url = f"/api/v1/companies/{order.company.slug}/orders/{order.pk}/mark-paid/"
+    answer = client.post(url, {"method": "barter"}, content_type="application/json")
+    assert answer.status_code == 400
+    assert "method" in answer.json()["errors"]
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+    with scopes_disabled():
+        assert not Payment.objects.filter(order=order).exists()
