@@ -14,7 +14,7 @@ from typing import IO, Any
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent, OrderNumberCounter
 from arcontent.tasks import process_content, process_web_target
+from arvlite.core.counters import next_in_series
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
@@ -41,15 +42,8 @@ def order_number_next(*, company: Company, year: int | None = None) -> str:
     until it commits, so concurrent creations queue up instead of colliding, and a
     rollback gives the number back (no gaps)."""
     year = year or timezone.localdate().year
-    try:
-        with transaction.atomic():
-            OrderNumberCounter.objects.get_or_create(company=company, year=year)
-    except IntegrityError:  # another transaction created the row first; it exists now
-        pass
-    counter = OrderNumberCounter.objects.select_for_update().get(company=company, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{ORDER_PREFIX}-{year}-{counter.last_value:06d}"
+    value = next_in_series(OrderNumberCounter, company=company, year=year)
+    return f"{ORDER_PREFIX}-{year}-{value:06d}"
 
 
 def normalize_phone(value: str) -> str:

@@ -47,7 +47,21 @@ class CompanyAdmin(admin.ModelAdmin):
         (_("Branding"), {"fields": ("logo", "brand_color")}),
         (
             _("Legal details for invoices"),
-            {"fields": ("legal_name", "tax_id", "legal_address", "bank_details", "terms_url")},
+            {
+                "fields": (
+                    "legal_name",
+                    "tax_id",
+                    "kpp",
+                    "ogrn",
+                    "legal_address",
+                    "bank_name",
+                    "bank_bik",
+                    "bank_correspondent_account",
+                    "bank_account",
+                    "bank_details",
+                    "terms_url",
+                )
+            },
         ),
         (_("Defaults and limits"), {"fields": ("time_zone", "default_term_years", "storage_quota_bytes")}),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),

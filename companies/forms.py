@@ -47,6 +47,20 @@ class CompanySettingsForm(forms.ModelForm):
         ]
         widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
 
+    # The page's sections, in order; every field of the form is in exactly one.
+    SECTIONS = (
+        (_("Profile"), ("name", "contact_email", "logo", "brand_color", "terms_url", "time_zone",
+                        "default_term_years")),
+        (_("Legal details for invoices"), ("legal_name", "tax_id", "kpp", "ogrn", "legal_address", "bank_name",
+                                           "bank_bik", "bank_correspondent_account", "bank_account",
+                                           "bank_details")),
+        (_("Online payments"), ("yookassa_shop_id", "yookassa_secret_key", "remove_yookassa_secret_key",
+                                "payment_two_stage", "receipts_enabled", "tax_system_code")),
+    )  # fmt: skip
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(title), [self[name] for name in names]) for title, names in self.SECTIONS]
+
     def payment_secret_change(self) -> dict[str, str]:
         """The secret key to give the service: a new one, "" to remove it, or nothing."""
         if self.cleaned_data.get("remove_yookassa_secret_key"):

@@ -19,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from arvlite.core.encryption import decrypt
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import TenantManager
+from companies.legal import (
+    correspondent_account_matches,
+    settlement_account_matches,
+    validate_account_digits,
+    validate_bik,
+    validate_kpp,
+    validate_ogrn,
+    validate_tax_id,
+)
 
 
 def _new_nonce() -> str:
@@ -132,10 +141,26 @@ class Company(models.Model):
     brand_color = models.CharField(
         _("brand colour"), max_length=7, default="#3b5bdb", validators=[brand_color_validator]
     )
+    # The seller's details printed on invoices (copied into each invoice when it is issued).
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
-    tax_id = models.CharField(_("tax id (INN / VAT)"), max_length=32, blank=True)
+    tax_id = models.CharField(
+        _("tax id (INN / VAT)"), max_length=32, blank=True, validators=[validate_tax_id]
+    )
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    ogrn = models.CharField(_("OGRN / OGRNIP"), max_length=15, blank=True, validators=[validate_ogrn])
     legal_address = models.TextField(_("legal address"), blank=True)
-    bank_details = models.TextField(_("bank details"), blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_bik = models.CharField(_("BIK"), max_length=9, blank=True, validators=[validate_bik])
+    bank_correspondent_account = models.CharField(
+        _("correspondent account"), max_length=20, blank=True, validators=[validate_account_digits]
+    )
+    bank_account = models.CharField(
+        _("settlement account"), max_length=20, blank=True, validators=[validate_account_digits]
+    )
+    bank_details = models.TextField(
+        _("other payment details"), blank=True,
+        help_text=_("Anything else the invoice should say about paying you (free text)."),
+    )  # fmt: skip
     terms_url = models.URLField(
         _("terms of sale (link)"),
         blank=True,
@@ -176,6 +201,26 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The accounts' control keys depend on the bank's BIK, so they are checked together
+        (each field's own format is checked by its validator first)."""
+        errors: dict[str, str] = {}
+        if (self.bank_account or self.bank_correspondent_account) and not self.bank_bik:
+            errors["bank_bik"] = _("Give the bank's BIK with its accounts.")
+        elif self.bank_bik.isdigit() and len(self.bank_bik) == 9:
+            account, correspondent = self.bank_account, self.bank_correspondent_account
+            if (
+                len(account) == 20
+                and account.isdigit()
+                and not settlement_account_matches(self.bank_bik, account)
+            ):
+                errors["bank_account"] = _("This account number does not match the BIK: check both.")
+            if (len(correspondent) == 20 and correspondent.isdigit()
+                    and not correspondent_account_matches(self.bank_bik, correspondent)):  # fmt: skip
+                errors["bank_correspondent_account"] = _("This correspondent account does not match the BIK.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_active(self) -> bool:

@@ -6,6 +6,10 @@ class OrdersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from companies.services import COMPANY_DELETE_BLOCKERS
+        from orders.checks import money_records_block_company_delete
         from orders.dashboard import register_dashboard_panel  # ready(): models are loaded now
 
         register_dashboard_panel()
+        if money_records_block_company_delete not in COMPANY_DELETE_BLOCKERS:
+            COMPANY_DELETE_BLOCKERS.append(money_records_block_company_delete)

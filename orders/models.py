@@ -264,6 +264,9 @@ class IdempotencyRecord(models.Model):
 
 
 # Payments live in their own module; importing them here registers them with the app.
+from orders.invoices.models import CreditNote as CreditNote  # noqa: E402
+from orders.invoices.models import DocumentCounter as DocumentCounter  # noqa: E402
+from orders.invoices.models import Invoice as Invoice  # noqa: E402
 from orders.payments.models import Payment as Payment  # noqa: E402
 from orders.payments.models import Refund as Refund  # noqa: E402
 from orders.payments.models import SandboxCharge as SandboxCharge  # noqa: E402

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+
+from arvlite.core.tenant_tasks import tenant_task
 
 
 @shared_task(name="orders.cancel_unpaid_orders", ignore_result=True)
@@ -28,3 +32,21 @@ def reconcile_payments() -> dict[str, int]:
     from orders.payments import services
 
     return services.reconcile_payments()
+
+
+@tenant_task("orders.Invoice", name="orders.deliver_invoice", select_related=("order",), ignore_result=True,
+             autoretry_for=(OSError,), retry_backoff=10, max_retries=5)  # fmt: skip
+def deliver_invoice(invoice: Any) -> None:
+    """Render an issued invoice to PDF, store it and e-mail it to the customer once."""
+    from orders.invoices import delivery
+
+    delivery.document_deliver(invoice)
+
+
+@tenant_task("orders.CreditNote", name="orders.deliver_credit_note", select_related=("order", "invoice"),
+             ignore_result=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=5)  # fmt: skip
+def deliver_credit_note(credit_note: Any) -> None:
+    """The same for a credit note."""
+    from orders.invoices import delivery
+
+    delivery.document_deliver(credit_note)

@@ -21,9 +21,15 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
 
 
 def send_templated_email(
-    *, to: str, template: str, context: dict[str, Any], language: str | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> None:
-    """Queue one e-mail to ``to``. Safe inside a transaction: nothing leaves before commit."""
+    """Queue one e-mail to ``to``. Safe inside a transaction: nothing leaves before commit.
+    ``attachments``: ``[filename, storage name, MIME type]`` of files already stored."""
     with translation.override(language or translation.get_language()):
         subject, text, html = render_email(template, context)
-    send_email.delay_on_commit(to=to, subject=subject, text=text, html=html)
+    send_email.delay_on_commit(to=to, subject=subject, text=text, html=html, attachments=attachments)

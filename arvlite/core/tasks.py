@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
@@ -35,8 +36,15 @@ def record_heartbeat(self: Any, token: str = "") -> None:
     retry_backoff_max=3600,
     max_retries=8,
 )
-def send_email(self: Any, *, to: str, subject: str, text: str, html: str) -> None:
-    """Send one e-mail (plain text with an HTML alternative); retried with backoff."""
+def send_email(
+    self: Any, *, to: str, subject: str, text: str, html: str, attachments: list[list[str]] | None = None
+) -> None:
+    """Send one e-mail (plain text with an HTML alternative); retried with backoff.
+    ``attachments``: ``[filename, storage name, MIME type]`` each, read from the default
+    storage when sending (task arguments stay small and JSON)."""
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
+    for filename, name, mime_type in attachments or []:
+        with default_storage.open(name, "rb") as stored:
+            message.attach(filename, stored.read(), mime_type)
     message.send()

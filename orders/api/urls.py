@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.api import views
+from orders.api import money, views
 from orders.payments.webhooks import PaymentWebhookView
 
 PREFIX = "companies/<slug:company_slug>/"
@@ -31,6 +31,49 @@ urlpatterns = [
         f"{PREFIX}orders/<int:pk>/history/",
         views.OrderViewSet.as_view({"get": "history"}),
         name="order-history",
+    ),
+]
+
+invoices = money.InvoiceViewSet.as_view({"get": "list", "post": "create"})
+credit_notes = money.CreditNoteViewSet.as_view({"get": "list"})
+urlpatterns += [
+    path(
+        f"{PREFIX}orders/<int:pk>/payments/",
+        money.OrderPaymentsView.as_view({"get": "list", "post": "create"}),
+        name="order-payments",
+    ),
+    path(
+        f"{PREFIX}payments/<int:pk>/refund/",
+        money.PaymentActionsView.as_view({"post": "refund"}),
+        name="payment-refund",
+    ),
+    path(
+        f"{PREFIX}payments/<int:pk>/capture/",
+        money.PaymentActionsView.as_view({"post": "capture"}),
+        name="payment-capture",
+    ),
+    path(
+        f"{PREFIX}payments/<int:pk>/release/",
+        money.PaymentActionsView.as_view({"post": "release"}),
+        name="payment-release",
+    ),
+    path(f"{PREFIX}invoices/", invoices, name="invoice-list"),
+    path(
+        f"{PREFIX}invoices/<int:pk>/",
+        money.InvoiceViewSet.as_view({"get": "retrieve"}),
+        name="invoice-detail",
+    ),
+    path(f"{PREFIX}invoices/<int:pk>/pdf/", money.InvoiceViewSet.as_view({"get": "pdf"}), name="invoice-pdf"),
+    path(f"{PREFIX}credit-notes/", credit_notes, name="credit-note-list"),
+    path(
+        f"{PREFIX}credit-notes/<int:pk>/",
+        money.CreditNoteViewSet.as_view({"get": "retrieve"}),
+        name="credit-note-detail",
+    ),
+    path(
+        f"{PREFIX}credit-notes/<int:pk>/pdf/",
+        money.CreditNoteViewSet.as_view({"get": "pdf"}),
+        name="credit-note-pdf",
     ),
 ]
 

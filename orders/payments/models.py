@@ -94,9 +94,14 @@ class Payment(models.Model):
 
     @property
     def refundable(self) -> Decimal:
+        """What can still be refunded: refunds being sent count already (for display; the
+        refund service checks it again under a row lock)."""
         if self.status not in (self.Status.SUCCEEDED, self.Status.PARTIALLY_REFUNDED):
             return Decimal("0.00")
-        return self.amount - self.refunded_amount
+        reserved = sum(
+            (r.amount for r in self.refunds.all() if r.status != Refund.Status.CANCELED), Decimal("0")
+        )
+        return self.amount - reserved
 
 
 class Refund(models.Model):

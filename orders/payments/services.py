@@ -12,13 +12,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,18 +27,21 @@ from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.models import Company
+from orders.invoices.models import Invoice
+from orders.invoices.services import credit_note_issue, invoice_issue_if_possible, split_by_vat
 from orders.links import customer_page_url
 from orders.models import Order, Product, VatRate
-from orders.payments.models import Payment, Provider, WebhookEvent
+from orders.payments.models import Payment, Provider, Refund, WebhookEvent
 from orders.payments.providers.base import (
     Notification,
     PaymentRequest,
     ProviderError,
     ProviderUnavailableError,
     RemotePayment,
+    RemoteRefund,
     provider_for,
 )
-from orders.services import PAYABLE, order_mark_paid
+from orders.services import PAYABLE, TRANSITIONS, order_mark_paid, order_transition
 
 log = structlog.get_logger(__name__)
 Status = Payment.Status
@@ -197,8 +201,9 @@ def _apply(payment: Payment, remote: RemotePayment) -> str:
         order = payment.order
         if order.status in PAYABLE:
             with company_scope(order.company):
-                order_mark_paid(order=order, actor=None,
-                                note=_("Paid online (%(provider)s).") % {"provider": payment.get_provider_display()})  # fmt: skip
+                paid = order_mark_paid(order=order, actor=None,
+                                       note=_("Paid online (%(provider)s).") % {"provider": payment.get_provider_display()})  # fmt: skip
+                invoice_issue_if_possible(order=paid, actor=None)
         else:  # e.g. cancelled at its deadline a moment before the money came
             log.error("payment.succeeded_for_unpayable_order", payment=payment.pk, order_status=order.status)
     return Outcome.APPLIED
@@ -230,6 +235,8 @@ def notification_handle(*, provider: str, notification: Notification, payload: d
         log.warning("payment.notification_unknown", provider=provider, payment_id=notification.payment_id)
         _record(provider, notification, payload, None, Outcome.UNKNOWN_PAYMENT)
         return Outcome.UNKNOWN_PAYMENT
+    if notification.event.startswith("refund."):
+        return _refund_notification(provider, notification, payload, payment)
     remote = provider_for(payment.company, provider).fetch_payment(notification.payment_id)
     with company_scope(payment.company), transaction.atomic():
         locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
@@ -239,6 +246,28 @@ def notification_handle(*, provider: str, notification: Notification, payload: d
         else:
             outcome = _apply(locked, remote)
         _record(provider, notification, payload, locked, outcome)
+    return outcome
+
+
+def _refund_notification(provider: str, notification: Notification, payload: dict[str, Any],
+                         payment: Payment) -> str:  # fmt: skip
+    """A refund changed: re-read it from the provider and settle ours (found by its id)."""
+    refund = Refund.objects.filter(payment=payment, provider_refund_id=notification.object_id).first()
+    if refund is None:
+        outcome: str = Outcome.NO_CHANGE  # not one of ours, or its id is not stored yet (reconciliation)
+    elif refund.status != Refund.Status.PENDING:
+        outcome = Outcome.NO_CHANGE
+    else:
+        remote = provider_for(payment.company, provider).fetch_refund(notification.object_id)
+        with company_scope(payment.company):
+            refund_apply(refund=refund, remote=remote)
+        outcome = (
+            Outcome.APPLIED
+            if Refund.objects.get(pk=refund.pk).status != Refund.Status.PENDING
+            else Outcome.NO_CHANGE
+        )
+    with transaction.atomic():
+        _record(provider, notification, payload, payment, outcome)
     return outcome
 
 
@@ -275,6 +304,7 @@ def manual_payment_record(
         )  # fmt: skip
         audit_log(company=paid.company, actor=actor, action="payment.manual", target=payment,
                   changes={"amount": str(payment.amount), "method": method})  # fmt: skip
+        invoice_issue_if_possible(order=paid, actor=actor)
     return paid
 
 
@@ -298,7 +328,35 @@ def reconcile_payments(*, now: Any = None) -> dict[str, int]:
         except ProviderError as error:
             counts["failed"] += 1
             log.warning("payment.reconcile_failed", payment=payment.pk, error=str(error))
+    counts["refunds"] = _reconcile_refunds(since)
     return counts
+
+
+def _reconcile_refunds(since: Any) -> int:
+    """Refunds left pending: sent again with their own key (one whose outcome was unknown)
+    or re-read (one the provider is still processing)."""
+    with scopes_disabled():
+        pending = list(
+            Refund.objects.select_related("company", "payment__order")
+            .filter(status=Refund.Status.PENDING, created_at__lt=since)
+            .exclude(payment__provider=Provider.MANUAL)
+            .order_by("created_at")[: settings.PAYMENT_RECONCILE_BATCH]
+        )
+    settled = 0
+    for refund in pending:
+        try:
+            with company_scope(refund.company):
+                if refund.provider_refund_id:
+                    remote = provider_for(refund.company, refund.payment.provider).fetch_refund(
+                        refund.provider_refund_id
+                    )
+                    refund_apply(refund=refund, remote=remote)
+                else:
+                    _send_refund(refund)
+                settled += 1
+        except ProviderError as error:
+            log.warning("refund.reconcile_failed", refund=refund.pk, error=str(error))
+    return settled
 
 
 def _reconcile_one(payment: Payment) -> str:
@@ -323,3 +381,177 @@ def _reconcile_one(payment: Payment) -> str:
             )
         return "canceled"
     return "refreshed"
+
+
+# --- two-stage payments: taking or releasing the held money ----------------------------------
+
+
+def payment_capture(*, payment: Payment, actor: Actor) -> Payment:
+    """Take the money held for a two-stage payment (staff confirmed the order)."""
+    return _hold_decision(payment, actor, capture=True)
+
+
+def payment_cancel_hold(*, payment: Payment, actor: Actor) -> Payment:
+    """Release the money held for a two-stage payment."""
+    return _hold_decision(payment, actor, capture=False)
+
+
+def _hold_decision(payment: Payment, actor: Actor, *, capture: bool) -> Payment:
+    payment.refresh_from_db()
+    if payment.status != Status.WAITING_FOR_CAPTURE:
+        raise ValidationError(_("Only an authorised payment waiting for capture can be taken or released."),
+                              code="not_held")  # fmt: skip
+    provider = provider_for(payment.company, payment.provider)
+    if capture:
+        remote = provider.capture(payment.provider_payment_id, amount=payment.amount, currency=payment.currency,
+                                  idempotence_key=f"{payment.idempotence_key}-capture")  # fmt: skip
+    else:
+        remote = provider.cancel(
+            payment.provider_payment_id, idempotence_key=f"{payment.idempotence_key}-cancel"
+        )
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        _apply(locked, remote)
+        audit_log(company=locked.company, actor=actor, action="payment.capture" if capture else "payment.release",
+                  target=locked, changes={"status": locked.status})  # fmt: skip
+    return locked
+
+
+# --- refunds -----------------------------------------------------------------------------------
+
+IN_FLIGHT_OR_DONE = (Refund.Status.PENDING, Refund.Status.SUCCEEDED)
+
+
+def refundable_amount(payment: Payment) -> Decimal:
+    """What can still be refunded: the payment less every refund sent or being sent (a
+    refund whose outcome is unknown keeps its amount reserved until it is settled)."""
+    if payment.status not in (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED):
+        return Decimal("0.00")
+    reserved = Refund.objects.filter(payment=payment, status__in=IN_FLIGHT_OR_DONE).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0.00")
+    return payment.amount - reserved
+
+
+def refund_receipt(order: Order, amount: Decimal) -> dict[str, Any] | None:
+    """The 54-FZ receipt of a refund: the order's lines for a full refund, otherwise one
+    line per VAT rate sharing the amount."""
+    receipt = receipt_for(order)
+    if receipt is None or amount == order.total:
+        return receipt
+    lines = [{"vat_rate": item.vat_rate, "total": str(item.line_total)} for item in order.items.all()]
+    description = (_("Refund for order %(number)s") % {"number": order.number})[:128]
+    receipt["items"] = [
+        {"description": description, "quantity": "1", "amount": {"value": f"{part:.2f}", "currency": order.currency},
+         "vat_code": VAT_CODES[VatRate(rate)], "payment_mode": "full_payment", "payment_subject": "service"}
+        for rate, part in split_by_vat(lines, amount)
+    ]  # fmt: skip
+    return receipt
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": [_("Give the amount as a number, e.g. 1500.00.")]}) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({"amount": [_("The amount must be more than zero.")]})
+    return amount
+
+
+def payment_refund(*, payment: Payment, amount: Any, actor: Actor, reason: str = "") -> Refund:
+    """Give back ``amount`` of a succeeded payment (all or part). The refund row, with its
+    idempotence key, is saved before the provider is asked, so a retry after a timeout
+    reuses the key; its amount is reserved meanwhile, so two refunds can never together
+    exceed the payment. A payment staff recorded by hand is refunded by hand too."""
+    amount = _amount(amount)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        available = refundable_amount(locked)
+        if available <= 0:
+            raise ValidationError(_("This payment has nothing left to refund."), code="not_refundable")
+        if amount > available:
+            raise ValidationError({"amount": [_("At most %(amount)s %(currency)s can be refunded.")
+                                              % {"amount": f"{available:.2f}", "currency": locked.currency}]})  # fmt: skip
+        refund = Refund.objects.create(
+            company=locked.company, payment=locked, amount=amount, reason=reason.strip()[:250],
+            idempotence_key=f"arv-refund-{uuid.uuid4()}", created_by=actor_user(actor),
+        )  # fmt: skip
+        audit_log(company=locked.company, actor=actor, action="payment.refund", target=locked,
+                  changes={"amount": str(amount), "reason": refund.reason})  # fmt: skip
+        if locked.provider == Provider.MANUAL:
+            _refund_settled(refund, locked, Refund.Status.SUCCEEDED, actor=actor)
+            return refund
+    _send_refund(refund, actor=actor)
+    refund.refresh_from_db()
+    return refund
+
+
+def _send_refund(refund: Refund, *, actor: Actor = None) -> None:
+    payment = refund.payment
+    try:
+        remote = provider_for(payment.company, payment.provider).refund(
+            payment.provider_payment_id, amount=refund.amount, currency=payment.currency,
+            idempotence_key=refund.idempotence_key, receipt=refund_receipt(payment.order, refund.amount),
+            reason=refund.reason,
+        )  # fmt: skip
+    except ProviderUnavailableError:
+        log.warning("refund.unknown_outcome", refund=refund.pk)  # reconciliation asks again, same key
+        raise
+    except ProviderError:
+        with transaction.atomic():
+            locked = Refund.objects.select_for_update().get(pk=refund.pk)
+            if locked.status == Refund.Status.PENDING:
+                _refund_settled(locked, Payment.objects.select_for_update().get(pk=payment.pk),
+                                Refund.Status.CANCELED, actor=actor)  # fmt: skip
+        raise
+    refund_apply(refund=refund, remote=remote, actor=actor)
+
+
+def refund_apply(*, refund: Refund, remote: RemoteRefund, actor: Actor = None) -> None:
+    """Settle a pending refund by what the provider says (its answer, a notification's
+    re-read or reconciliation); only once, and only for the amount we asked."""
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        payment = (
+            Payment.objects.select_for_update().select_related("order__company").get(pk=locked.payment_id)
+        )
+        if locked.status != Refund.Status.PENDING:
+            return
+        if remote.amount != locked.amount or remote.currency != payment.currency:
+            log.error(
+                "refund.mismatch",
+                refund=locked.pk,
+                amount=str(locked.amount),
+                remote_amount=str(remote.amount),
+            )
+            return
+        locked.provider_refund_id = remote.id[:64]
+        locked.response_payload = remote.raw
+        locked.save(update_fields=["provider_refund_id", "response_payload"])
+        if remote.status in (Refund.Status.SUCCEEDED, Refund.Status.CANCELED):
+            _refund_settled(locked, payment, remote.status, actor=actor)
+
+
+def _refund_settled(refund: Refund, payment: Payment, status: str, *, actor: Actor) -> None:
+    """The refund is final (inside the caller's transaction, rows locked): the payment's
+    refunded amount, a credit note on the invoice, and the order refunded when all is."""
+    refund.status = status
+    refund.save(update_fields=["status"])
+    if status != Refund.Status.SUCCEEDED:
+        return
+    payment.refunded_amount += refund.amount
+    payment.status = (
+        Status.REFUNDED if payment.refunded_amount >= payment.amount else Status.PARTIALLY_REFUNDED
+    )
+    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    order = payment.order
+    with company_scope(order.company):
+        invoice = Invoice.objects.filter(order=order).first()
+        if invoice is not None:
+            credit_note_issue(invoice=invoice, amount=refund.amount, actor=actor, refund=refund,
+                              reason=refund.reason or _("Refund"))  # fmt: skip
+        if payment.status == Status.REFUNDED and Order.Status.REFUNDED in TRANSITIONS[order.status]:
+            order_transition(order=order, actor=actor, to=Order.Status.REFUNDED,
+                             note=_("Refunded %(amount)s %(currency)s.") % {"amount": payment.amount,
+                                                                             "currency": payment.currency})  # fmt: skip

@@ -124,6 +124,10 @@ class Emulator:
             with self.lock:
                 found = self.payments.get(path.rsplit("/", 1)[-1])
             answer = (200, dict(found)) if found else (404, {"type": "error", "code": "not_found"})
+        elif method == "GET" and path.startswith("/v3/refunds/"):
+            with self.lock:
+                found = self.refunds.get(path.rsplit("/", 1)[-1])
+            answer = (200, dict(found)) if found else (404, {"type": "error", "code": "not_found"})
         else:
             answer = (404, {"type": "error", "code": "not_found"})
         if fault is not None and fault[1] == "hang":
@@ -223,7 +227,10 @@ def _handler(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except BrokenPipeError:  # the client gave up waiting (a "hang" fault): as in life
+                pass
 
         def _confirmation_page(self, payment_id: str) -> None:
             payment = emulator.payments.get(payment_id)

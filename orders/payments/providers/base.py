@@ -81,6 +81,8 @@ class PaymentProvider(Protocol):
     def refund(self, payment_id: str, *, amount: Decimal, currency: str, idempotence_key: str,
                receipt: dict[str, Any] | None = None, reason: str = "") -> RemoteRefund: ...  # fmt: skip
 
+    def fetch_refund(self, refund_id: str) -> RemoteRefund: ...
+
 
 def provider_for(company: Company, name: str) -> PaymentProvider:
     """The provider ``name`` set up with the company's own credentials."""

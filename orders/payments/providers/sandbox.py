@@ -82,6 +82,9 @@ class SandboxProvider:
         return RemoteRefund(id=f"refund-{idempotence_key}"[:64], status="succeeded", amount=amount,
                             currency=currency, payment_id=payment_id)  # fmt: skip
 
+    def fetch_refund(self, refund_id: str) -> RemoteRefund:
+        raise ProviderError("Sandbox refunds succeed at once; there is nothing to fetch.")
+
     def decide(self, payment_id: str, *, pay: bool) -> SandboxCharge:
         """The customer's choice on the sandbox page."""
         charge = self._get(payment_id)

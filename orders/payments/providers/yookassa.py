@@ -142,6 +142,9 @@ class YooKassaProvider:
             body["receipt"] = receipt
         return _remote_refund(self._call("POST", "/refunds", body=body, idempotence_key=idempotence_key))
 
+    def fetch_refund(self, refund_id: str) -> RemoteRefund:
+        return _remote_refund(self._call("GET", f"/refunds/{refund_id}"))
+
 
 def parse_notification(body: Any) -> Notification:
     """The claim a YooKassa notification makes (ValueError if it is not one we use)."""
