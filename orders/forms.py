@@ -3,6 +3,7 @@ order, product and action forms. They validate input; the services decide."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -188,3 +189,23 @@ class OrderPhotoForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         self.fields["video"].widget.attrs["accept"] = "video/*"
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount to refund"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class DocumentFilterForm(forms.Form):
+    KINDS = (("invoices", _("Invoices")), ("credit_notes", _("Credit notes")))
+
+    kind = forms.ChoiceField(choices=KINDS, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+
+class PaymentReportForm(forms.Form):
+    month = forms.RegexField(label=_("Month"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
+                             error_messages={"invalid": _("Give the month as YYYY-MM.")})  # fmt: skip

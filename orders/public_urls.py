@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("orders/<str:token>/", customer.customer_page, name="order-customer-page"),
     path("orders/<str:token>/renew/", customer.customer_renew, name="order-customer-renew"),
+    path(
+        "orders/<str:token>/documents/<slug:kind>/<int:pk>/",
+        customer.customer_document,
+        name="order-customer-document",
+    ),
     path("orders/<str:token>/pay/", payment.customer_pay, name="order-customer-pay"),
     path("orders/<str:token>/status/", payment.customer_status, name="order-customer-status"),
     path("payments/sandbox/<uuid:charge_id>/", payment.sandbox_page, name="payment-sandbox-page"),

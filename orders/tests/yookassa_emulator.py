@@ -11,6 +11,7 @@ webhook (as YooKassa would), and faults on request: a 500 or a hang on the next 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import threading
@@ -227,10 +228,8 @@ def _handler(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError):  # the client gave up waiting (a "hang" fault)
                 self.wfile.write(data)
-            except BrokenPipeError:  # the client gave up waiting (a "hang" fault): as in life
-                pass
 
         def _confirmation_page(self, payment_id: str) -> None:
             payment = emulator.payments.get(payment_id)

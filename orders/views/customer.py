@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +18,8 @@ from arcontent.api.serializers import public_view_url
 from arcontent.models import ARContent
 from arcontent.printing.qr import qr_svg
 from arvlite.core.tenancy import company_scope, scopes_disabled
+from orders.invoices.downloads import document_pdf_response
+from orders.invoices.models import CreditNote, Invoice, IssuedDocument
 from orders.links import access_token_from, customer_page_path
 from orders.models import Order
 from orders.payments.state import payment_state, refresh_on_return
@@ -90,8 +92,30 @@ def _context(order: Order, *, error: str) -> dict[str, Any]:
         # our own SVG, made from our own URL: safe to inline (no data: URI for the CSP)
         "qr_svg": mark_safe(qr_svg(public_view_url(content)).decode()) if shows_qr and content else "",  # noqa: S308
         "can_renew": _can_renew(order),
+        "documents": _documents(order),
         "renew_refused": error == "renew",
     }
+
+
+def _documents(order: Order) -> list[tuple[str, IssuedDocument]]:
+    invoices: list[tuple[str, IssuedDocument]] = [("invoice", i) for i in Invoice.objects.filter(order=order)]
+    notes: list[tuple[str, IssuedDocument]] = [
+        ("credit-note", n) for n in CreditNote.objects.filter(order=order)
+    ]
+    return invoices + notes
+
+
+def customer_document(request: HttpRequest, token: str, kind: str, pk: int) -> FileResponse:
+    """The order's invoice or credit note as PDF; only documents of this very order."""
+    order = order_for_link(token)
+    model = {"invoice": Invoice, "credit-note": CreditNote}.get(kind)
+    if model is None:
+        raise Http404
+    with company_scope(order.company):
+        document = model._default_manager.filter(order=order, pk=pk).first()
+        if document is None:
+            raise Http404
+        return document_pdf_response(document)
 
 
 def _can_renew(order: Order) -> bool:

@@ -35,6 +35,8 @@ from orders.forms import (
     TrackingForm,
     TransitionForm,
 )
+from orders.invoices.models import Invoice
+from orders.invoices.services import ISSUABLE
 from orders.links import customer_page_path
 from orders.models import Order, Product
 from orders.payments.services import manual_payment_record
@@ -144,7 +146,7 @@ def csv_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-class _Echo:
+class EchoBuffer:
     def write(self, value: str) -> str:
         return value
 
@@ -156,7 +158,7 @@ class OrderExportView(_FilteredOrders, View):
     write_role = None
 
     def get(self, request: HttpRequest, **kwargs: Any) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo(), lineterminator="\r\n")
+        writer = csv.writer(EchoBuffer(), lineterminator="\r\n")
 
         def rows() -> Iterator[str]:
             yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
@@ -189,6 +191,7 @@ class OrderDetailView(OrderPageMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         order = self.order
+        invoice = Invoice.objects.filter(order=order).first()
         context.update(
             order=order,
             items=list(order.items.all()),
@@ -197,7 +200,11 @@ class OrderDetailView(OrderPageMixin, FormView):
             moves=[(to, MOVE_LABELS[to], to in DANGEROUS_MOVES) for to in services.allowed_targets(order)],
             move_targets=services.allowed_targets(order),
             payment_methods=TransitionForm.base_fields["method"].choices,  # type: ignore[attr-defined]
-            payments=list(order.payments.all()),
+            payments=list(order.payments.prefetch_related("refunds")),
+            can_manage=role_allows(self.membership.role, Role.MANAGER),
+            invoice=invoice,
+            credit_notes=list(invoice.credit_notes.all()) if invoice else [],
+            can_issue_invoice=invoice is None and order.status in ISSUABLE and order.total > 0,
             photo_form=OrderPhotoForm() if _needs_photo(order) else None,
             customer_history_count=selectors.customer_orders(
                 company=self.company, email=order.customer_email, phone=order.customer_phone

@@ -36,6 +36,7 @@ OUTSIDE_ROUTES = {
     "shop-page": "anyone (the storefront)", "shop-photo-check": "anyone (rate-limited)",
     "shop-upload-list": "anyone (rate-limited)", "shop-upload-detail": "holder of the upload id",
     "order-customer-pay": "signed link holder", "order-customer-status": "signed link holder",
+    "order-customer-document": "signed link holder (only the documents of that order)",
     "payment-sandbox-page": "holder of the sandbox payment id (only where PAYMENT_SANDBOX is on)",
 }  # fmt: skip
 VIEWER_PATHS = [
