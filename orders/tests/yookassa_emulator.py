@@ -41,6 +41,9 @@ class Emulator:
     calls: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, idempotence key
     faults: list[tuple[str, str]] = field(default_factory=list)  # (path prefix, "500" | "hang")
     hang_seconds: float = 1.5
+    # As in life, the bank may confirm a payment a few seconds after the customer is sent
+    # back: the status changes (and the notification goes out) this much later.
+    settle_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -201,7 +204,18 @@ class Emulator:
 
     def decide(self, payment_id: str, *, pay: bool) -> str:
         """The customer on the confirmation page: the payment's new status, and the
-        notification sent to our webhook. Returns where the customer goes back to."""
+        notification sent to our webhook (``settle_seconds`` later, in the background,
+        when set). Returns where the customer goes back to."""
+        if self.settle_seconds > 0:
+            with self.lock:
+                back = self.payments[payment_id]["confirmation"]["return_url"]
+            timer = threading.Timer(self.settle_seconds, self._settle, args=(payment_id, pay))
+            timer.daemon = True
+            timer.start()
+            return str(back)
+        return self._settle(payment_id, pay)
+
+    def _settle(self, payment_id: str, pay: bool) -> str:
         with self.lock:
             payment = self.payments[payment_id]
             if payment["status"] == "pending":

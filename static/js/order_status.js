@@ -16,7 +16,9 @@
           if (body.payment !== "confirming") {
             notice.textContent = body.payment === "paid" ? notice.dataset.paidText : notice.dataset.declinedText;
             notice.dataset.settled = body.payment;
-            if (body.payment !== "paid") window.setTimeout(function () { window.location.replace(window.location.pathname); }, 2500);
+            // Reload without ?payment=return: a paid order now shows its documents (and QR
+            // once made), a declined one its pay button again.
+            window.setTimeout(function () { window.location.replace(window.location.pathname); }, 2500);
             return;
           }
         }
