@@ -205,7 +205,7 @@ class Company(models.Model):
     def clean(self) -> None:
         """The accounts' control keys depend on the bank's BIK, so they are checked together
         (each field's own format is checked by its validator first)."""
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if (self.bank_account or self.bank_correspondent_account) and not self.bank_bik:
             errors["bank_bik"] = _("Give the bank's BIK with its accounts.")
         elif self.bank_bik.isdigit() and len(self.bank_bik) == 9:

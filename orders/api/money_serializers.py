@@ -21,7 +21,7 @@ class RefundSerializer(serializers.ModelSerializer[Refund]):
 
 
 class PaymentSerializer(serializers.ModelSerializer[Payment]):
-    order = serializers.PrimaryKeyRelatedField(read_only=True)
+    order: serializers.PrimaryKeyRelatedField[Order] = serializers.PrimaryKeyRelatedField(read_only=True)
     refunds = RefundSerializer(many=True, read_only=True)
     refundable = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True,
                                           help_text="What can still be refunded.")  # fmt: skip
@@ -65,7 +65,9 @@ class _DocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
 
 
 class InvoiceSerializer(_DocumentSerializer):
-    credit_notes = serializers.SlugRelatedField(many=True, slug_field="number", read_only=True)
+    credit_notes: serializers.SlugRelatedField[CreditNote] = serializers.SlugRelatedField(
+        many=True, slug_field="number", read_only=True
+    )
     pdf_route = "invoice-pdf"
 
     class Meta:
@@ -76,7 +78,7 @@ class InvoiceSerializer(_DocumentSerializer):
 
 class CreditNoteSerializer(_DocumentSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
-    refund = serializers.PrimaryKeyRelatedField(read_only=True)
+    refund: serializers.PrimaryKeyRelatedField[Refund] = serializers.PrimaryKeyRelatedField(read_only=True)
     pdf_route = "credit-note-pdf"
 
     class Meta:

@@ -38,7 +38,7 @@ ISSUABLE = frozenset({Order.Status.AWAITING_PAYMENT, Order.Status.PAID, Order.St
 
 def seller_missing(company: Company) -> list[str]:
     """The legal details the company still has to fill in before it can issue invoices."""
-    return [str(Company._meta.get_field(name).verbose_name) for name in REQUIRED_SELLER_FIELDS
+    return [str(getattr(Company._meta.get_field(name), "verbose_name", name)) for name in REQUIRED_SELLER_FIELDS
             if not getattr(company, name).strip()]  # fmt: skip
 
 

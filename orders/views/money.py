@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,11 +154,13 @@ class PaymentReportView(OrdersPortalMixin, View):
     read_role = Role.MANAGER
     write_role = Role.MANAGER
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
         form = PaymentReportForm(request.GET)
         if not form.is_valid():
             return HttpResponse(
-                " ".join(form.errors["month"]), status=400, content_type="text/plain; charset=utf-8"
+                " ".join(str(e) for e in form.errors["month"]),
+                status=400,
+                content_type="text/plain; charset=utf-8",
             )
         year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
         start = date(year, month, 1)
