@@ -1,5 +1,8 @@
-"""Back office for orders: the price lists, orders with their items and history. Status
-moves go through the services (actions), never a raw edit."""
+"""Back office for orders: the price lists, orders with their items and history, and the
+money side (payments, refunds, provider notifications, invoices, credit notes). Status
+moves go through the services (actions), never a raw edit; money records are only looked
+at here, and issued documents can never be changed or deleted (see ``orders.invoices``).
+Like every admin view, these run across tenants (the site switches the scope guard off)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from orders import services
+from orders.invoices.models import CreditNote, Invoice
 from orders.models import Order, OrderItem, OrderStatusChange, Product
+from orders.payments.models import Payment, Refund, WebhookEvent
 
 
 @admin.register(Product)
@@ -111,3 +116,105 @@ class OrderAdmin(admin.ModelAdmin):
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         _each(request, queryset, self, lambda order: services.order_mark_paid(order=order, actor=request.user,
                                                                                note="admin"))  # fmt: skip
+
+
+# --- money: looked at here, changed only through the services ---------------------------------
+
+
+class _ViewOnlyAdmin(admin.ModelAdmin):
+    """Seen, searched and filtered, never added, edited or deleted (no "delete selected"
+    either): payments move with their provider, refunds through the refund service."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RefundInline(_ReadOnlyInline):
+    model = Refund
+    fields = readonly_fields = (
+        "created_at",
+        "amount",
+        "status",
+        "reason",
+        "provider_refund_id",
+        "created_by",
+    )
+
+
+@admin.register(Payment)
+class PaymentAdmin(_ViewOnlyAdmin):
+    list_display = ["id", "order", "company", "provider", "method", "status", "amount", "refunded_amount",
+                    "currency", "created_at", "succeeded_at"]  # fmt: skip
+    list_filter = ["status", "provider", "method", "currency", "company", "created_at"]
+    search_fields = ["order__number", "order__customer_name", "order__customer_email", "provider_payment_id",
+                     "company__name", "company__slug"]  # fmt: skip
+    list_select_related = ["company", "order"]
+    date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    fields = readonly_fields = ("company", "order", "provider", "method", "provider_payment_id", "status",
+                                "amount", "refunded_amount", "currency", "confirmation_url",
+                                "cancellation_reason", "note", "idempotence_key", "request_payload",
+                                "response_payload", "created_by", "created_at", "succeeded_at",
+                                "updated_at")  # fmt: skip
+
+
+@admin.register(Refund)
+class RefundAdmin(_ViewOnlyAdmin):
+    list_display = ["id", "payment", "company", "amount", "status", "provider_refund_id", "created_at"]
+    list_filter = ["status", "company", "created_at"]
+    search_fields = ["payment__order__number", "provider_refund_id", "payment__provider_payment_id", "reason",
+                     "company__name", "company__slug"]  # fmt: skip
+    list_select_related = ["company", "payment"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = ("company", "payment", "amount", "status", "reason", "provider_refund_id",
+                                "idempotence_key", "response_payload", "created_by", "created_at")  # fmt: skip
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(_ViewOnlyAdmin):
+    list_display = ["event_key", "provider", "outcome", "company", "payment", "received_at", "processed_at"]
+    list_filter = ["provider", "outcome", "company", "received_at"]
+    search_fields = ["event_key", "payment__provider_payment_id", "payment__order__number"]
+    list_select_related = ["company", "payment"]
+    date_hierarchy = "received_at"
+    fields = readonly_fields = ("provider", "event_key", "outcome", "company", "payment", "payload",
+                                "received_at", "processed_at")  # fmt: skip
+
+
+DOCUMENT_FIELDS = ("company", "order", "number", "year", "sequence", "issued_at", "currency", "total",
+                   "vat_total", "vat_summary", "amount_in_words", "seller", "buyer", "lines", "order_url",
+                   "language", "pdf", "pdf_generated_at", "emailed_at")  # fmt: skip
+
+
+class _IssuedDocumentAdmin(_ViewOnlyAdmin):
+    """Invoices and credit notes are legal documents: once issued they never change (the
+    model and a database trigger refuse it too), so the admin only shows them."""
+
+    list_filter = ["year", "currency", "company", "issued_at"]
+    search_fields = ["number", "order__number", "order__customer_name", "company__name", "company__slug"]
+    date_hierarchy = "issued_at"
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(_IssuedDocumentAdmin):
+    list_display = ["number", "company", "order", "issued_at", "total", "vat_total", "currency", "emailed_at"]
+    list_select_related = ["company", "order"]
+    fields = readonly_fields = (*DOCUMENT_FIELDS, "credit_note_numbers")
+
+    @admin.display(description=_("credit notes"))
+    def credit_note_numbers(self, invoice: Invoice) -> str:
+        return ", ".join(note.number for note in invoice.credit_notes.order_by("issued_at", "id")) or "-"
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(_IssuedDocumentAdmin):
+    list_display = ["number", "invoice", "company", "order", "issued_at", "total", "currency", "reason",
+                    "emailed_at"]  # fmt: skip
+    list_select_related = ["company", "order", "invoice"]
+    fields = readonly_fields = (*DOCUMENT_FIELDS[:3], "invoice", "refund", "reason", *DOCUMENT_FIELDS[3:])

@@ -1,6 +1,8 @@
 """Payments, refunds, invoices and credit notes in the API. Thin: load within the company,
 call one service, answer with the output serializer. A provider that refuses answers 502,
-one that does not answer 503 (the request is safe to repeat)."""
+one that does not answer 503: starting a payment or deciding a hold is then safe to repeat
+(the provider is asked again with the same key); a refund is not, it stays pending and is
+sent again by reconciliation."""
 
 from __future__ import annotations
 
@@ -49,11 +51,20 @@ class ProviderDownError(exceptions.APIException):
     default_detail = "The payment provider did not answer; the request is safe to repeat."
 
 
-def _calling_provider(call: Any) -> Any:
+class RefundPendingError(ProviderDownError):
+    # Not "repeat the request": a new request would be a second refund. The pending one
+    # keeps its amount reserved and is sent again (with its key) by reconciliation.
+    default_detail = (
+        "The payment provider did not answer; the refund stays pending and is sent again "
+        "automatically. Do not repeat the request: that would be another refund."
+    )
+
+
+def _calling_provider(call: Any, down: type[ProviderDownError] = ProviderDownError) -> Any:
     try:
         return call()
     except ProviderUnavailableError:
-        raise ProviderDownError() from None
+        raise down() from None
     except ProviderError as error:
         raise ProviderRefusedError(str(error)) from None
 
@@ -90,13 +101,21 @@ class OrderPaymentsView(CompanyInputMixin, mixins.ListModelMixin, viewsets.Gener
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={201: PaymentSerializer, 502: OpenApiResponse(description="The provider refused."),
-                   503: OpenApiResponse(description="The provider did not answer; repeat the request.")},
+                   503: OpenApiResponse(description="The provider did not answer; repeat the request (with the "
+                                                    "same Idempotency-Key).")},
     )  # fmt: skip
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self._order()
 
         def run() -> Response:
-            payment = _calling_provider(lambda: services.payment_start(order=order))
+            try:
+                payment = _calling_provider(lambda: services.payment_start(order=order))
+            except ProviderDownError as error:
+                # Answered, not raised: with an Idempotency-Key this runs in a transaction, and
+                # raising would roll back the pending payment saved before the provider was
+                # asked. Kept, the repeated request sends the provider the same key again,
+                # instead of creating a second payment there (no key is stored for a 503).
+                return self.handle_exception(error)
             return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
         return idempotent(company=self.company, scope=f"orders.{order.pk}.payments", key=request.headers.get(HEADER),
@@ -127,7 +146,8 @@ class PaymentActionsView(CompanyInputMixin, viewsets.GenericViewSet):
         refund = _calling_provider(
             lambda: services.payment_refund(
                 payment=payment, amount=data["amount"], actor=request.user, reason=data["reason"]
-            )
+            ),
+            down=RefundPendingError,
         )
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 

@@ -155,7 +155,9 @@ class PaymentReportView(OrdersPortalMixin, View):
     write_role = Role.MANAGER
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-        form = PaymentReportForm(request.GET)
+        form = PaymentReportForm(
+            {"month": request.GET.get("month") or timezone.localdate().strftime("%Y-%m")}
+        )
         if not form.is_valid():
             return HttpResponse(
                 " ".join(str(e) for e in form.errors["month"]),

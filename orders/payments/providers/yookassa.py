@@ -7,6 +7,7 @@ key and body, which YooKassa answers with the payment it made the first time."""
 
 from __future__ import annotations
 
+import json
 import time
 from decimal import Decimal
 from typing import Any
@@ -75,11 +76,17 @@ class YooKassaProvider:
     def _call(self, method: str, path: str, *, body: dict[str, Any] | None = None,
               idempotence_key: str = "") -> dict[str, Any]:  # fmt: skip
         headers = {"Idempotence-Key": idempotence_key} if idempotence_key else {}
+        # The same key must come with the very same body: keys sorted, so a body rebuilt
+        # from the database (jsonb reorders keys) is byte-identical to the first one.
+        data = None
+        if body is not None:
+            data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
         attempts = settings.YOOKASSA_RETRIES + 1
         for attempt in range(attempts):
             try:
                 response = requests.request(
-                    method, f"{self.base_url}{path}", json=body, headers=headers, auth=self.auth,
+                    method, f"{self.base_url}{path}", data=data, headers=headers, auth=self.auth,
                     timeout=(settings.YOOKASSA_CONNECT_TIMEOUT, settings.YOOKASSA_READ_TIMEOUT),
                 )  # fmt: skip
             except requests.RequestException as error:
