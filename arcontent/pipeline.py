@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from arcontent.imaging import similarity
 from arcontent.imaging.analysis import analyze
@@ -29,6 +30,7 @@ from arcontent.imaging.enhance import enhance
 from arcontent.models import ARContent, MarkerFingerprint
 from arcontent.tasks import TransientPipelineError, process_content, process_web_target
 from arcontent.webar.compiler import CompileError, CompilerUnavailableError, compile_target
+from arvlite.core.events import emit
 from arvlite.core.tenancy import scopes_disabled
 from arvlite.core.thumbnails import make_thumbnails
 from companies.audit import audit_log
@@ -143,6 +145,13 @@ def _fail(content: ARContent, reason: str) -> None:
         )
         audit_log(company=content.company, actor=None, action="content.process_failed", target=content,
                   changes={"reason": [None, reason]})  # fmt: skip
+        emit(
+            "content.failed",
+            company=content.company,
+            subject=content,
+            stage=gettext_lazy("Photo"),
+            reason=reason,
+        )
     logger.info("pipeline.failed_photo", content_id=content.pk, reason=reason)
 
 
@@ -173,6 +182,7 @@ def _finish(content: ARContent, outputs: dict[str, Any]) -> None:
         audit_log(company=locked.company, actor=None, action="content.processed", target=locked,
                   changes={"status": ["processing", "ready"], "score": [None, locked.analysis.get("score")]})  # fmt: skip
         process_web_target.delay_on_commit(locked.pk)
+        emit("content.ready", company=locked.company, subject=locked)
 
 
 def _signed(value: int) -> int:
@@ -272,6 +282,14 @@ def _set_web_target(
                                    "web_target_compiler_version", "updated_at"])  # fmt: skip
         if stored is not None and previous and previous != stored.pk:
             StoredFile.objects.filter(pk=previous).delete()
+        if status == ARContent.WebTarget.FAILED:
+            emit(
+                "content.failed",
+                company=locked.company,
+                subject=locked,
+                stage=gettext_lazy("Web AR target"),
+                reason=reason,
+            )
 
 
 def reap_stuck() -> int:

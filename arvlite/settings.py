@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "companies.context_processors.portal",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -338,6 +339,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    "sweep-deliveries": {
+        "task": "notifications.sweep_deliveries",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
+    # Safe to run often: each reminder is recorded and sent once per content, threshold and term.
+    "send-expiry-reminders": {"task": "notifications.send_expiry_reminders", "schedule": crontab(minute=23)},
     "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
@@ -398,6 +406,10 @@ YOOKASSA_NOTIFICATION_SOURCES = env.list("YOOKASSA_NOTIFICATION_SOURCES", defaul
 ])  # fmt: skip
 PAYMENT_RECONCILE_AFTER_MINUTES = env.positive_int("PAYMENT_RECONCILE_AFTER_MINUTES", default=15)
 PAYMENT_RECONCILE_BATCH = env.positive_int("PAYMENT_RECONCILE_BATCH", default=200)
+# Notifications' outbox: tries per message before it is "failed", and the first wait
+# (doubled at every try, with jitter).
+NOTIFICATION_MAX_ATTEMPTS = env.positive_int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_RETRY_BASE_SECONDS = env.positive_int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 STOREFRONT_ORDER_RATE = env.str("STOREFRONT_ORDER_RATE", default="10/hour")
 STOREFRONT_UPLOAD_RATE = env.str("STOREFRONT_UPLOAD_RATE", default="60/hour")
 # Size of each part the portal sends in a resumable upload.

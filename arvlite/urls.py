@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("videos.api.urls")),
     path("", include("arcontent.analytics.api_urls")),
     path("", include("orders.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("videos.urls")),
     path("", include("arcontent.analytics.urls")),
     path("", include("orders.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "arvlite.core.views.bad_request"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arvlite.core.email import send_templated_email
+from arvlite.core.events import emit
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
@@ -88,6 +89,10 @@ def invitation_create(*, company: Company, actor: Actor, email: str, role: str) 
         changes={"role": [None, role]},
     )
     _send(invitation)
+    invitee = User.objects.filter(email__iexact=email, is_active=True).first()
+    if invitee is not None:  # someone with an account: also in their bell
+        emit("invitation.received", company=company, subject=invitation, user=invitee,
+             inviter=str(actor_user(actor) or company.name), role=invitation.get_role_display())  # fmt: skip
     return invitation
 
 
@@ -169,4 +174,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_log(company=invitation.company, actor=user, action="invitation.accept", target=invitation)
+    if existing is None:
+        emit("member.joined", company=invitation.company, subject=membership,
+             member=user.full_name or user.email, role=membership.get_role_display())  # fmt: skip
     return membership

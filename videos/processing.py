@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from arvlite.core.events import emit
 from arvlite.core.tenancy import scopes_disabled
 from companies.audit import audit_log
 from companies.files import stored_file_create
@@ -130,6 +131,7 @@ def _fail(video: Video, reason: str) -> None:
         )
         audit_log(company=video.company, actor=None, action="video.process_failed", target=video,
                   changes={"reason": [None, reason]})  # fmt: skip
+        emit("video.failed", company=video.company, subject=video, reason=reason)
 
 
 FILE_FIELDS = (
@@ -157,6 +159,7 @@ def _finish(video: Video, outputs: dict[str, Any]) -> None:
         locked.save()
         StoredFile.objects.filter(pk__in=[pk for pk in old if pk]).delete()
         audit_log(company=video.company, actor=None, action="video.processed", target=locked)
+        emit("video.ready", company=video.company, subject=locked)
 
 
 def reap_stuck() -> int:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from num2words import num2words
 
 from arvlite.core.counters import next_in_series
+from arvlite.core.events import emit
 from companies.actors import Actor
 from companies.audit import audit_log
 from companies.models import Company
@@ -146,6 +147,7 @@ def invoice_issue(*, order: Order, actor: Actor) -> Invoice:
     audit_log(company=company, actor=actor, action="invoice.issue", target=invoice,
               changes={"number": invoice.number, "total": str(invoice.total)})  # fmt: skip
     _after_commit_deliver(invoice)
+    emit("invoice.issued", company=company, subject=invoice)
     return invoice
 
 

@@ -23,6 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arvlite.core.events import emit
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
@@ -193,6 +194,8 @@ def _apply(payment: Payment, remote: RemotePayment) -> str:
     if remote.status == Status.CANCELED:
         payment.cancellation_reason = remote.cancellation_reason[:100]
         fields.append("cancellation_reason")
+        emit("payment.failed", company=payment.company, subject=payment,
+             reason=payment.cancellation_reason or _("The payment was cancelled."))  # fmt: skip
     if remote.status == Status.SUCCEEDED:
         payment.succeeded_at = timezone.now()
         fields.append("succeeded_at")
@@ -545,6 +548,8 @@ def _refund_settled(refund: Refund, payment: Payment, status: str, *, actor: Act
         Status.REFUNDED if payment.refunded_amount >= payment.amount else Status.PARTIALLY_REFUNDED
     )
     payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    emit("payment.refunded", company=payment.company, subject=payment, amount=refund.amount,
+         reason=refund.reason or _("No reason given."))  # fmt: skip
     order = payment.order
     with company_scope(order.company):
         invoice = Invoice.objects.filter(order=order).first()

@@ -38,6 +38,9 @@ OUTSIDE_ROUTES = {
     "order-customer-pay": "signed link holder", "order-customer-status": "signed link holder",
     "order-customer-document": "signed link holder (only the documents of that order)",
     "payment-sandbox-page": "holder of the sandbox payment id (only where PAYMENT_SANDBOX is on)",
+    "notification-list-page": "signed in (their own)", "notification-open": "signed in (their own, else 404)",
+    "notification-preferences-page": "signed in (their companies)",
+    "notification-unsubscribe": "signed link holder (from the e-mail)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",

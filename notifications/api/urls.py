@@ -1,0 +1,24 @@
+"""Notifications API routes under /api/v1/."""
+
+from django.urls import path
+
+from notifications.api import views
+
+urlpatterns = [
+    path("notifications/", views.NotificationViewSet.as_view({"get": "list"}), name="notification-list"),
+    path(
+        "notifications/<int:pk>/read/",
+        views.NotificationViewSet.as_view({"post": "read"}),
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        views.NotificationViewSet.as_view({"post": "read_all"}),
+        name="notification-read-all",
+    ),
+    path(
+        "notification-preferences/",
+        views.PreferenceViewSet.as_view({"get": "list", "post": "create"}),
+        name="notification-preference-list",
+    ),
+]

@@ -1,0 +1,113 @@
+"""Sending what the outbox holds. A delivery is claimed by a conditional update (queued →
+sending), so two workers never send it both; a failure puts it back with an exponential
+backoff and jitter until ``NOTIFICATION_MAX_ATTEMPTS``, then it is ``failed`` with the
+reason. A worker killed while sending leaves it ``sending``: the sweep requeues it."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import structlog
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+
+from arvlite.core.tenancy import scopes_disabled
+from notifications.models import Channel, Delivery
+
+log = structlog.get_logger(__name__)
+Status = Delivery.Status
+STALE_SENDING = timedelta(minutes=10)
+
+
+def backoff(attempt: int) -> timedelta:
+    """Wait before try ``attempt + 1``: base × 2^(attempt-1), ±25 % jitter, capped at 6 h."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0)
+    return timedelta(seconds=min(base * random.uniform(0.75, 1.25), 6 * 3600))  # noqa: S311 - not crypto
+
+
+def _send_email(delivery: Delivery) -> None:
+    headers = {}
+    if delivery.unsubscribe_url:
+        # RFC 8058: mail clients offer "unsubscribe" and POST to the URL without a login.
+        headers = {"List-Unsubscribe": f"<{delivery.unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}  # fmt: skip
+    message = EmailMultiAlternatives(subject=delivery.subject, body=delivery.text, to=[delivery.address],
+                                     headers=headers)  # fmt: skip
+    if delivery.html:
+        message.attach_alternative(delivery.html, "text/html")
+    message.send()
+
+
+SENDERS = {Channel.EMAIL: _send_email}
+
+
+def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
+    """Send one delivery if it is due; returns its status afterwards."""
+    now = now or timezone.now()
+    with scopes_disabled():  # the id is the key; the row carries its company
+        claimed = (
+            Delivery.objects.filter(pk=delivery_id, status=Status.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        )
+        delivery = Delivery.objects.filter(pk=delivery_id).select_related("notification__recipient").first()
+    if delivery is None or not claimed:
+        return delivery.status if delivery else "missing"
+    if delivery.notification is not None and not delivery.notification.recipient.is_active:
+        Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
+            status=Status.SUPPRESSED, last_error="The recipient's account is deactivated."
+        )
+        return Status.SUPPRESSED
+    try:
+        SENDERS[Channel(delivery.channel)](delivery)
+    except Exception as error:
+        return _failed(delivery, error, now)
+    Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now(),
+                                                                          last_error="")  # fmt: skip
+    return Status.SENT
+
+
+def _failed(delivery: Delivery, error: Exception, now: datetime) -> str:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
+            status=Status.FAILED, last_error=reason
+        )
+        log.warning("delivery.failed", delivery=delivery.pk, attempts=delivery.attempts, error=reason)
+        return Status.FAILED
+    wait = backoff(delivery.attempts)
+    Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
+        status=Status.QUEUED, last_error=reason, next_attempt_at=now + wait
+    )
+    log.info(
+        "delivery.retry",
+        delivery=delivery.pk,
+        attempts=delivery.attempts,
+        wait_seconds=int(wait.total_seconds()),
+    )
+    from notifications.tasks import send_delivery
+
+    send_delivery.apply_async(args=[delivery.pk], countdown=wait.total_seconds())
+    return Status.QUEUED
+
+
+def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Deliveries whose task was lost: queued and overdue, or stuck sending (the worker
+    died). Each is sent again now; returns how many."""
+    now = now or timezone.now()
+    with scopes_disabled():
+        Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_SENDING).update(
+            status=Status.QUEUED
+        )
+        due = list(
+            Delivery.objects.filter(status=Status.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True, created_at__lt=now - timedelta(minutes=2))
+                    | Q(next_attempt_at__lt=now - timedelta(minutes=2)))
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )  # fmt: skip
+    for pk in due:
+        deliver(pk, now=now)
+    return len(due)

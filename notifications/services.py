@@ -1,0 +1,220 @@
+"""The one way to tell people something: ``notify(event, company=..., subject_object=...,
+context=...)``. In one transaction it writes each recipient's in-app notification and the
+outbox rows (``Delivery``) of the channels they want; after commit the deliveries are
+sent by a task and the notifications pushed live to the recipients' open pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from arvlite.core.roles import role_allows
+from companies.models import Company, Membership, User
+from notifications.models import Channel, Delivery, Notification, NotificationPreference
+from notifications.registry import EVENTS, Event, event_for
+
+log = structlog.get_logger(__name__)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# The channels this build can send on; Telegram and Web Push join when they are set up.
+SENDABLE = frozenset({Channel.EMAIL})
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    link: str  # a path in the portal
+
+
+def recipients(event: Event, company: Company, context: dict[str, Any]) -> list[User]:
+    """Current, active members who should hear of ``event``: by role, or the one named user
+    — and only while they are still members (a user who left hears nothing)."""
+    if event.named_user:  # e.g. the invitee: not a member (yet)
+        named = context.get("user")
+        return [named] if isinstance(named, User) and named.is_active else []
+    members = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
+    if event.min_role is None:
+        return []
+    return [m.user for m in members if role_allows(m.role, event.min_role)]
+
+
+def wanted_channels(event: Event, company: Company, user: User) -> set[str]:
+    """The user's own choice per channel, else the company's default, else the event's."""
+    chosen: dict[str, bool] = {}
+    for pref in NotificationPreference.objects.filter(company=company, event=event.name).filter(
+        user__isnull=True
+    ):
+        chosen[pref.channel] = pref.enabled
+    for pref in NotificationPreference.objects.filter(company=company, event=event.name, user=user):
+        chosen[pref.channel] = pref.enabled
+    return {channel for channel in Channel.values if chosen.get(channel, channel in event.channels)}
+
+
+def render(event: Event, company: Company, subject: Any, context: dict[str, Any]) -> Message:
+    facts = {**event.facts(subject, context), "company": company.name}
+    return Message(
+        title=str(event.title) % facts,
+        body=str(event.body) % facts,
+        link=event.link(company, subject, context),
+    )
+
+
+def unsubscribe_token(*, user: User, company: Company, event: str) -> str:
+    return signing.dumps({"u": user.pk, "c": company.pk, "e": event}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(*, user: User, company: Company, event: str) -> str:
+    token = unsubscribe_token(user=user, company=company, event=event)
+    return settings.PUBLIC_URL.rstrip("/") + reverse("notification-unsubscribe", args=[token])
+
+
+def _email(delivery: Delivery, message: Message, company: Company) -> None:
+    context = {
+        "title": message.title, "body": message.body, "url": settings.PUBLIC_URL.rstrip("/") + message.link,
+        "company_name": company.name, "brand_color": company.brand_color,
+        "unsubscribe_url": delivery.unsubscribe_url,
+    }  # fmt: skip
+    delivery.subject = message.title[:300]
+    delivery.text = render_to_string("emails/notifications/notification.txt", context)
+    delivery.html = render_to_string("emails/notifications/notification.html", context)
+
+
+@transaction.atomic
+def notify(
+    event: str,
+    *,
+    company: Company,
+    subject_object: Any = None,
+    context: dict[str, Any] | None = None,
+    users: Iterable[User] | None = None,
+) -> list[Notification]:
+    """Notify the event's recipients (or ``users``, still filtered to current members)."""
+    definition = event_for(event)
+    context = dict(context or {})
+    people = recipients(definition, company, context)
+    if users is not None:
+        allowed = {user.pk for user in people} if definition.min_role or definition.named_user else None
+        people = [u for u in users if allowed is None or u.pk in allowed]
+    created: list[Notification] = []
+    deliveries: list[Delivery] = []
+    for user in people:
+        channels = wanted_channels(definition, company, user)
+        if not channels:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            message = render(definition, company, subject_object, context)
+            notification = Notification.objects.create(
+                company=company, recipient=user, event=event, title=message.title[:300], body=message.body,
+                link=message.link, in_app=Channel.IN_APP in channels,
+            )  # fmt: skip
+            created.append(notification)
+            for channel in sorted(channels & SENDABLE):
+                delivery = Delivery(
+                    company=company, notification=notification, event=event, channel=channel, address=user.email,
+                    language=settings.LANGUAGE_CODE,
+                    unsubscribe_url=unsubscribe_url(user=user, company=company, event=event),
+                )  # fmt: skip
+                _email(delivery, message, company)
+                delivery.save()
+                deliveries.append(delivery)
+    _after_commit(created, deliveries)
+    log.info(
+        "notify", notify_event=event, company=company.pk, recipients=len(created), deliveries=len(deliveries)
+    )
+    return created
+
+
+def _after_commit(notifications: list[Notification], deliveries: list[Delivery]) -> None:
+    from notifications.live import push_after_commit
+    from notifications.tasks import send_delivery  # tasks import services: the one cycle
+
+    for delivery in deliveries:
+        send_delivery.delay_on_commit(delivery.pk)
+    push_after_commit([n for n in notifications if n.in_app])
+
+
+# --- the bell ------------------------------------------------------------------------------
+
+
+def visible_to(user: User) -> Any:
+    """The user's bell: their in-app notifications from companies they still belong to."""
+    personal = [name for name, event in EVENTS.items() if event.named_user]
+    return (
+        Notification.objects.filter(recipient=user, in_app=True)
+        .filter(Q(company__memberships__user=user) | Q(event__in=personal))
+        .distinct()
+        .select_related("company")
+    )
+
+
+def unread_count(user: User) -> int:
+    return int(visible_to(user).filter(read_at__isnull=True).count())
+
+
+def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them without ``ids``); how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        from notifications.live import push_count_after_commit
+
+        push_count_after_commit(user)
+    return int(changed)
+
+
+# --- preferences -------------------------------------------------------------------------------
+
+
+def preference_set(*, company: Company, user: User | None, event: str, channel: str, enabled: bool) -> None:
+    """A user's choice, or (user None) the company's default; an unknown event or channel
+    is a ValueError (the API and forms validate first)."""
+    event_for(event)
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    NotificationPreference.objects.update_or_create(
+        company=company, user=user, event=event, channel=channel, defaults={"enabled": enabled}
+    )
+
+
+def unsubscribe_check(token: str) -> tuple[Company, User, str] | None:
+    """What a signed unsubscribe token names; None if it was tampered with or is stale."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    company = Company.objects.filter(pk=data.get("c")).first()
+    user = User.objects.filter(pk=data.get("u")).first()
+    if company is None or user is None or data.get("e") not in _event_names():
+        return None
+    return company, user, str(data["e"])
+
+
+def unsubscribe(token: str) -> tuple[Company, str] | None:
+    """Turn e-mail off for the event the signed token names; None for a bad token."""
+    found = unsubscribe_check(token)
+    if found is None:
+        return None
+    company, user, event = found
+    from arvlite.core.tenancy import company_scope
+
+    with company_scope(company):
+        preference_set(company=company, user=user, event=event, channel=Channel.EMAIL, enabled=False)
+    return company, event
+
+
+def _event_names() -> frozenset[str]:
+    return frozenset(EVENTS)

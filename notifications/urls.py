@@ -1,0 +1,16 @@
+"""Notification pages of the signed-in user, and the public unsubscribe link."""
+
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("notifications/", views.NotificationListView.as_view(), name="notification-list-page"),
+    path("notifications/<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification-open"),
+    path("notifications/preferences/", views.PreferencesView.as_view(), name="notification-preferences-page"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.UnsubscribeView.as_view(),
+        name="notification-unsubscribe",
+    ),
+]
