@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from arvlite.core.roles import Role
 from notifications.models import Channel
@@ -92,7 +93,9 @@ def _members_link(company: Company, subject: Any, context: dict[str, Any]) -> st
 def _expiring_facts(company: Any, context: dict[str, Any]) -> dict[str, Any]:
     contents = context["contents"]
     listing = "\n".join(f"• {c['name']} — {c['expires']}" for c in contents)
-    return {"count": len(contents), "days": context["days"], "list": listing, **context}
+    days = context["days"]
+    return {"count": len(contents), "days_text": ngettext("%(n)s day", "%(n)s days", days) % {"n": days},
+            "list": listing, **context}  # fmt: skip
 
 
 def _content_list_link(company: Company, subject: Any, context: dict[str, Any]) -> str:
@@ -112,7 +115,7 @@ EVENTS: dict[str, Event] = {
         Event("video.failed", _("Video processing failed"), _("The video %(name)s could not be processed"),
               _("%(reason)s"), facts=_video_facts, link=_video_link),
         Event("content.expiring", _("Content about to expire"),
-              _("%(count)s prints stop working in %(days)s days"),
+              _("Prints stop working in %(days_text)s: %(count)s"),
               _("Renew them to keep them playing:\n%(list)s"), facts=_expiring_facts, link=_content_list_link,
               to_customer=True),
         Event("content.expired", _("Content expired"), _("%(name)s has expired"),

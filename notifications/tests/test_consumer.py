@@ -81,3 +81,58 @@ def test_a_foreign_origin_is_refused(owner: User) -> None:
         return connected
 
     assert async_to_sync(scenario)() is False
+
+
+def test_notify_pushes_to_the_recipients_own_pages_only(owner: User, outsider: User, company: Any) -> None:
+    """notify() after commit, through the Redis layer, to each recipient's open sockets."""
+    from arcontent.tests.factories import make_content
+    from arvlite.core.tenancy import company_scope
+    from notifications.services import notify
+
+    owner_headers, outsider_headers = _headers_for(owner), _headers_for(outsider)
+
+    async def scenario() -> tuple[Any, bool]:
+        from asgiref.sync import sync_to_async
+
+        mine = WebsocketCommunicator(application, "/ws/notifications/", headers=owner_headers)
+        theirs = WebsocketCommunicator(application, "/ws/notifications/", headers=outsider_headers)
+        assert (await mine.connect())[0]
+        assert (await theirs.connect())[0]
+
+        def happen() -> None:
+            with company_scope(company):
+                notify("content.ready", company=company, subject_object=make_content(company))
+
+        await sync_to_async(happen)()
+        received = await mine.receive_json_from(timeout=5)
+        other_got_nothing = await theirs.receive_nothing(timeout=0.5)
+        await mine.disconnect()
+        await theirs.disconnect()
+        return received, other_got_nothing
+
+    received, other_got_nothing = async_to_sync(scenario)()
+    assert received["type"] == "notification"
+    assert received["payload"]["title"].endswith("is ready")
+    assert received["payload"]["unread_count"] == 1
+    assert received["payload"]["company"] == company.slug
+    assert other_got_nothing
+
+
+def test_with_the_channel_layer_down_the_notification_is_still_stored(
+    owner: User, company: Any, settings: Any
+) -> None:
+    from arcontent.tests.factories import make_content
+    from arvlite.core.tenancy import company_scope
+    from notifications.services import notify, unread_count
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                           "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}  # fmt: skip
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    try:
+        with company_scope(company):
+            notify("content.ready", company=company, subject_object=make_content(company))
+    finally:
+        channel_layers.backends.clear()
+    assert unread_count(owner) == 1
