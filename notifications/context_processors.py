@@ -18,6 +18,6 @@ def bell(request: HttpRequest) -> dict[str, Any]:
     from notifications.services import unread_count, visible_to
 
     return {
-        "bell_unread": SimpleLazyObject(lambda: unread_count(user)),  # type: ignore[arg-type]
+        "bell_unread": SimpleLazyObject(lambda: unread_count(user)),
         "bell_latest": SimpleLazyObject(lambda: list(visible_to(user)[:BELL_SIZE])),
     }

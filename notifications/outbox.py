@@ -89,7 +89,7 @@ def _failed(delivery: Delivery, error: Exception, now: datetime) -> str:
     )
     from notifications.tasks import send_delivery
 
-    send_delivery.apply_async(args=[delivery.pk], countdown=wait.total_seconds())
+    send_delivery.apply_async(args=(delivery.pk,), countdown=wait.total_seconds())
     return Status.QUEUED
 
 

@@ -196,8 +196,11 @@ def unsubscribe_check(token: str) -> tuple[Company, User, str] | None:
         return None
     if not isinstance(data, dict):
         return None
-    company = Company.objects.filter(pk=data.get("c")).first()
-    user = User.objects.filter(pk=data.get("u")).first()
+    company_id, user_id = data.get("c"), data.get("u")
+    if not isinstance(company_id, int) or not isinstance(user_id, int):
+        return None
+    company = Company.objects.filter(pk=company_id).first()
+    user = User.objects.filter(pk=user_id).first()
     if company is None or user is None or data.get("e") not in _event_names():
         return None
     return company, user, str(data["e"])

@@ -4,9 +4,10 @@ expiry reminders."""
 from __future__ import annotations
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 
-@shared_task(name="notifications.send_delivery", ignore_result=True)
+@shared_task(base=DjangoTask, name="notifications.send_delivery", ignore_result=True)
 def send_delivery(delivery_id: int) -> str:
     from notifications import outbox  # tasks import the work inside the body (the one cycle)
 

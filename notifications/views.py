@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import company_scope
+from companies.actors import signed_in_user
 from companies.models import Membership
 from notifications import services
 from notifications.models import Channel, Notification, NotificationPreference
@@ -31,28 +32,29 @@ CHOOSABLE = (Channel.IN_APP, Channel.EMAIL)  # the channels this build can send 
 
 class NotificationListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        notes = services.visible_to(request.user)  # type: ignore[arg-type]  # signed in
+        notes = services.visible_to(signed_in_user(request))
         if request.GET.get("unread") == "1":
             notes = notes.filter(read_at__isnull=True)
         if company := request.GET.get("company"):
             notes = notes.filter(company__slug=company)
         page = Paginator(notes.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
         companies = [
-            m.company for m in Membership.objects.filter(user=request.user).select_related("company")
+            m.company
+            for m in Membership.objects.filter(user=signed_in_user(request)).select_related("company")
         ]
         return render(request, "notifications/list.html", {"page_obj": page, "companies": companies,
                                                            "unread_only": request.GET.get("unread") == "1"})  # fmt: skip
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        changed = services.mark_read(user=request.user)  # type: ignore[arg-type]
+        changed = services.mark_read(user=signed_in_user(request))
         messages.success(request, _("%(count)s marked read.") % {"count": changed})
         return HttpResponseRedirect(reverse("notification-list-page"))
 
 
 class NotificationOpenView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-        services.mark_read(user=request.user, ids=[note.pk])  # type: ignore[arg-type]
+        note = get_object_or_404(Notification, pk=pk, recipient=signed_in_user(request))
+        services.mark_read(user=signed_in_user(request), ids=[note.pk])
         target = note.link if url_has_allowed_host_and_scheme(note.link, allowed_hosts=None) else ""
         return HttpResponseRedirect(target or reverse("notification-list-page"))
 
@@ -77,7 +79,9 @@ class PreferencesView(LoginRequiredMixin, View):
 
     def _memberships(self, request: HttpRequest) -> list[Membership]:
         return list(
-            Membership.objects.filter(user=request.user).select_related("company").order_by("company__name")
+            Membership.objects.filter(user=signed_in_user(request))
+            .select_related("company")
+            .order_by("company__name")
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -85,7 +89,7 @@ class PreferencesView(LoginRequiredMixin, View):
         for membership in self._memberships(request):
             with company_scope(membership.company):
                 sections.append({
-                    "company": membership.company, "rows": _grid(membership.company, request.user),
+                    "company": membership.company, "rows": _grid(membership.company, signed_in_user(request)),
                     "defaults": _defaults(membership.company) if role_allows(membership.role, Role.OWNER) else None,
                 })  # fmt: skip
         return render(
@@ -103,7 +107,7 @@ class PreferencesView(LoginRequiredMixin, View):
         with company_scope(membership.company):
             for event in EVENTS:
                 for channel in CHOOSABLE:
-                    services.preference_set(company=membership.company, user=None if scope == "company" else request.user,
+                    services.preference_set(company=membership.company, user=None if scope == "company" else signed_in_user(request),
                                             event=event, channel=channel,
                                             enabled=f"{event}:{channel}" in request.POST)  # fmt: skip
         messages.success(request, _("Notification settings saved."))

@@ -98,7 +98,7 @@ class PreferenceViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         user = signed_in_user(request)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for membership in (
             Membership.objects.filter(user=user).select_related("company").order_by("company__name")
         ):
