@@ -121,7 +121,7 @@ EVENTS: dict[str, Event] = {
         Event("content.expired", _("Content expired"), _("%(name)s has expired"),
               _("The print no longer plays its video. Renew it to bring it back."), facts=_content_facts,
               link=_content_link, to_customer=True),
-        Event("quota.80", _("Storage 80 % full"), _("Storage is 80 % full"),
+        Event("quota.80", _("Storage nearly full"), _("Storage is 80 %% full"),
               _("%(used)s of %(quota)s used."), min_role=Role.MANAGER, link=_storage_link),
         Event("quota.100", _("Storage full"), _("Storage is full"),
               _("%(used)s of %(quota)s used: new uploads are refused until space is freed."),

@@ -212,3 +212,19 @@ def test_emitted_events_reach_the_bell_after_commit(
         emit("content.failed", company=company, subject=content, stage="Photo", reason="Too small")
     note = Notification.objects.get(recipient=editor)
     assert note.body == "Photo: Too small"
+
+
+class _AnyFacts(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_event_renders_its_title_and_body(language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        for event in EVENTS.values():
+            for text in (event.title, event.body):
+                rendered = str(text) % _AnyFacts()  # a stray "%" raises here
+                assert "%(" not in rendered, event.name
