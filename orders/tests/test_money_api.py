@@ -4,7 +4,7 @@ hand, never changed), each company seeing only its own, errors in the one error 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,11 @@ from orders.payments.models import Payment, Refund, SandboxCharge
 from orders.payments.services import manual_payment_record, payment_refresh, payment_refund, payment_start
 from orders.tests.factories import ProductFactory, make_order
 from orders.tests.test_invoices import LEGAL
-from orders.tests.yookassa_emulator import Emulator, yookassa_emulator
+from orders.tests.yookassa_emulator import (
+    SECRET,
+    SHOP,
+    Emulator,
+)
 
 pytestmark = pytest.mark.django_db
 Clients = Callable[[User], APIClient]
@@ -232,19 +236,6 @@ def test_a_manager_captures_or_releases_a_held_payment(
     assert answer.json()["status"] == "canceled"
     released.refresh_from_db()
     assert released.status == Order.Status.AWAITING_PAYMENT
-
-
-SHOP, SECRET = "506751", "test_SuperSecretKey"
-
-
-@pytest.fixture
-def kassa(settings: Any) -> Iterator[Emulator]:
-    with yookassa_emulator(shops={SHOP: SECRET}) as emulator:
-        settings.YOOKASSA_API_URL = emulator.api_url
-        settings.YOOKASSA_READ_TIMEOUT = 0.5
-        settings.YOOKASSA_RETRY_DELAY = 0.01
-        settings.YOOKASSA_NOTIFICATION_SOURCES = ["127.0.0.0/8"]
-        yield emulator
 
 
 def test_yookassa_payments_through_the_api_and_the_providers_failures(

@@ -22,11 +22,10 @@ from orders.invoices.models import CreditNote, Invoice
 from orders.models import Order, VatRate
 from orders.tests.factories import ProductFactory
 from orders.tests.test_invoices import LEGAL
-from orders.tests.yookassa_emulator import yookassa_emulator
+from orders.tests.yookassa_emulator import SECRET, SHOP, yookassa_emulator
 from videos.tests.factories import clip_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOP, SECRET = "506751", "test_SuperSecretKey"
 
 
 def pdf_text(path: str) -> str:

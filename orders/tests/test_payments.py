@@ -4,7 +4,6 @@ and mismatched ones, the customer's return, and payments staff record by hand.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,21 +18,15 @@ from orders.payments.models import Payment, WebhookEvent
 from orders.payments.providers.base import ProviderUnavailableError
 from orders.payments.services import manual_payment_record, payment_start
 from orders.tests.factories import ProductFactory, make_order
-from orders.tests.yookassa_emulator import Emulator, yookassa_emulator
+from orders.tests.yookassa_emulator import (
+    SECRET,
+    SHOP,
+    WEBHOOK,
+    Emulator,
+    post_notification,
+)
 
 pytestmark = pytest.mark.django_db
-SHOP, SECRET = "506751", "test_SuperSecretKey"
-WEBHOOK = "/api/v1/payments/webhooks/yookassa/"
-
-
-@pytest.fixture
-def kassa(settings: Any) -> Iterator[Emulator]:
-    with yookassa_emulator(shops={SHOP: SECRET}) as emulator:
-        settings.YOOKASSA_API_URL = emulator.api_url
-        settings.YOOKASSA_READ_TIMEOUT = 0.5
-        settings.YOOKASSA_RETRY_DELAY = 0.01
-        settings.YOOKASSA_NOTIFICATION_SOURCES = ["127.0.0.0/8"]
-        yield emulator
 
 
 @pytest.fixture
@@ -56,8 +49,7 @@ def start(order: Order) -> Payment:
 
 
 def notify(client: Client, kassa: Emulator, event: str, payment: Payment) -> Any:
-    return client.post(WEBHOOK, kassa.notification(event, payment.provider_payment_id),
-                       content_type="application/json", REMOTE_ADDR="127.0.0.1")  # fmt: skip
+    return post_notification(client, kassa, event, payment.provider_payment_id)
 
 
 def test_the_secret_key_is_stored_encrypted_and_never_shown(

@@ -5,7 +5,6 @@ whose outcome is unknown, events out of order, and a notification replayed concu
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,21 +32,15 @@ from orders.payments.services import (
 )
 from orders.tests.factories import ProductFactory, make_order
 from orders.tests.test_invoices import LEGAL
-from orders.tests.yookassa_emulator import Emulator, yookassa_emulator
+from orders.tests.yookassa_emulator import (
+    SECRET,
+    SHOP,
+    WEBHOOK,
+    Emulator,
+    post_notification,
+)
 
 pytestmark = pytest.mark.django_db
-SHOP, SECRET = "506751", "test_SuperSecretKey"
-WEBHOOK = "/api/v1/payments/webhooks/yookassa/"
-
-
-@pytest.fixture
-def kassa(settings: Any) -> Iterator[Emulator]:
-    with yookassa_emulator(shops={SHOP: SECRET}) as emulator:
-        settings.YOOKASSA_API_URL = emulator.api_url
-        settings.YOOKASSA_READ_TIMEOUT = 0.5
-        settings.YOOKASSA_RETRY_DELAY = 0.01
-        settings.YOOKASSA_NOTIFICATION_SOURCES = ["127.0.0.0/8"]
-        yield emulator
 
 
 @pytest.fixture
@@ -65,8 +58,7 @@ def new_order(company: Company, price: str = "2000.00", **fields: Any) -> Order:
 
 
 def notify(client: Client, kassa: Emulator, event: str, payment: Payment) -> Any:
-    return client.post(WEBHOOK, kassa.notification(event, payment.provider_payment_id),
-                       content_type="application/json", REMOTE_ADDR="127.0.0.1")  # fmt: skip
+    return post_notification(client, kassa, event, payment.provider_payment_id)
 
 
 def paid_online(kassa: Emulator, client: Client, order: Order) -> Payment:

@@ -299,3 +299,14 @@ def yookassa_emulator(shops: dict[str, str]) -> Iterator[Emulator]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# The test shop every payments test uses, and our webhook's path.
+SHOP, SECRET = "506751", "test_SuperSecretKey"
+WEBHOOK = "/api/v1/payments/webhooks/yookassa/"
+
+
+def post_notification(client: Any, emulator: Emulator, event: str, payment_id: str) -> Any:
+    """YooKassa's notification of ``event`` posted to our webhook from a loopback address."""
+    return client.post(WEBHOOK, emulator.notification(event, payment_id), content_type="application/json",
+                       REMOTE_ADDR="127.0.0.1")  # fmt: skip
