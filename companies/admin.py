@@ -63,7 +63,10 @@ class CompanyAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Defaults and limits"), {"fields": ("time_zone", "default_term_years", "storage_quota_bytes")}),
+        (
+            _("Defaults and limits"),
+            {"fields": ("time_zone", "default_term_years", "customer_reminders", "storage_quota_bytes")},
+        ),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
 

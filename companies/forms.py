@@ -50,7 +50,7 @@ class CompanySettingsForm(forms.ModelForm):
     # The page's sections, in order; every field of the form is in exactly one.
     SECTIONS = (
         (_("Profile"), ("name", "contact_email", "logo", "brand_color", "terms_url", "time_zone",
-                        "default_term_years")),
+                        "default_term_years", "customer_reminders")),
         (_("Legal details for invoices"), ("legal_name", "tax_id", "kpp", "ogrn", "legal_address", "bank_name",
                                            "bank_bik", "bank_correspondent_account", "bank_account",
                                            "bank_details")),

@@ -184,6 +184,10 @@ class Company(models.Model):
     tax_system_code = models.PositiveSmallIntegerField(
         _("tax system"), null=True, blank=True, choices=TaxSystem.choices,
     )  # fmt: skip
+    customer_reminders = models.BooleanField(
+        _("remind customers before their prints expire"), default=False,
+        help_text=_("E-mail the customer 30, 7 and 1 day before the content expires, with a link to renew it."),
+    )  # fmt: skip
     default_term_years = models.PositiveSmallIntegerField(
         _("default hosting term, years"), default=1, validators=[MinValueValidator(1), MaxValueValidator(25)]
     )

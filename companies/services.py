@@ -35,6 +35,7 @@ COMPANY_PROFILE_FIELDS = (
     "terms_url",
     "time_zone",
     "default_term_years",
+    "customer_reminders",
 )
 
 # Online payment settings, changed by managers like the profile. The secret key is given

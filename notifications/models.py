@@ -120,6 +120,22 @@ class NotificationPreference(models.Model):
         return f"{self.event}/{self.channel}: {'on' if self.enabled else 'off'}"
 
 
+class CustomerOptOut(models.Model):
+    """A customer (not a user) who asked for no more reminder e-mails from this company."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "email"], name="customer_opt_out_once")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class ExpiryReminder(models.Model):
     """A reminder already sent for one content, threshold and term: the term's end is part
     of the key, so a renewed content gets the next term's reminders, and reruns none."""

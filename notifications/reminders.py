@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from arcontent.models import ARContent
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company
+from notifications.customers import remind_customer
 from notifications.models import ExpiryReminder
 from notifications.services import notify
 
@@ -67,6 +68,8 @@ def send_expiry_reminders(*, now: datetime | None = None) -> dict[str, int]:
         company = companies[company_id]
         with company_scope(company), transaction.atomic():
             fresh = [content for content in contents if _claim(content, str(days))]
+            for content in fresh:
+                remind_customer(content, days=days)
             if fresh:
                 notify("content.expiring", company=company, subject_object=company,
                        context={"days": days, "contents": [_listed(c) for c in fresh]})  # fmt: skip
@@ -75,6 +78,7 @@ def send_expiry_reminders(*, now: datetime | None = None) -> dict[str, int]:
         with company_scope(content.company), transaction.atomic():
             if _claim(content, "expired"):
                 notify("content.expired", company=content.company, subject_object=content)
+                remind_customer(content, days=None)
                 counts["expired"] += 1
     log.info("reminders.sent", **counts)
     return counts

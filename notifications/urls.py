@@ -13,4 +13,9 @@ urlpatterns = [
         views.UnsubscribeView.as_view(),
         name="notification-unsubscribe",
     ),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        views.CustomerUnsubscribeView.as_view(),
+        name="notification-customer-unsubscribe",
+    ),
 ]

@@ -23,6 +23,7 @@ from arvlite.core.tenancy import company_scope
 from companies.actors import signed_in_user
 from companies.models import Membership
 from notifications import services
+from notifications.customers import customer_unsubscribe
 from notifications.models import Channel, Notification, NotificationPreference
 from notifications.registry import EVENTS
 
@@ -128,3 +129,16 @@ class UnsubscribeView(View):
         company, event = done
         return render(request, "notifications/unsubscribe.html",
                       {"done": True, "company": company, "event": EVENTS[event]})  # fmt: skip
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # mail clients POST here without a session (RFC 8058)
+class CustomerUnsubscribeView(View):
+    """A customer's "no more reminders" link: a confirmation page, then the opt-out."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return render(request, "notifications/unsubscribe.html", {"token": token, "customer": True})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if customer_unsubscribe(token) is None:
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "customer": True})

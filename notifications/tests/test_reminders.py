@@ -92,3 +92,34 @@ def test_a_viewer_gets_no_reminder_and_another_company_nothing(
     send_expiry_reminders()
     assert titles(viewer) == []
     assert titles(outsider) == []
+
+
+def test_customers_get_their_reminder_with_the_renewal_link_where_the_company_wants_it(
+    company: Company, owner: User, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from companies.services import company_update
+
+    content = live_content(company, timedelta(days=5))
+    ARContent.objects.with_scopes_disabled().filter(pk=content.pk).update(customer_email="Maria@Example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_expiry_reminders()
+    assert not [m for m in mail.outbox if m.to == ["maria@example.com"]]  # off by default
+
+    company_update(company=company, actor=owner, customer_reminders=True)
+    other = live_content(company, timedelta(days=5))
+    ARContent.objects.with_scopes_disabled().filter(pk=other.pk).update(customer_email="maria@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_expiry_reminders()
+    [message] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
+    assert other.order_number in message.subject
+    assert "List-Unsubscribe" in message.extra_headers
+    link = message.extra_headers["List-Unsubscribe"].strip("<>").split("://", 1)[1].split("/", 1)[1]
+    assert client.post(f"/{link.rstrip('/')}x/").status_code == 400  # tampered
+    assert client.post(f"/{link}").status_code == 200
+    third = live_content(company, timedelta(hours=12))
+    ARContent.objects.with_scopes_disabled().filter(pk=third.pk).update(customer_email="maria@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_expiry_reminders()
+    assert len([m for m in mail.outbox if m.to == ["maria@example.com"]]) == 1  # she opted out

@@ -41,6 +41,7 @@ OUTSIDE_ROUTES = {
     "notification-list-page": "signed in (their own)", "notification-open": "signed in (their own, else 404)",
     "notification-preferences-page": "signed in (their companies)",
     "notification-unsubscribe": "signed link holder (from the e-mail)",
+    "notification-customer-unsubscribe": "signed link holder (a customer's reminder e-mail)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
