@@ -207,5 +207,5 @@ class DocumentFilterForm(forms.Form):
 
 
 class PaymentReportForm(forms.Form):
-    month = forms.RegexField(label=_("Month"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
+    month = forms.RegexField(label=_("Month"), regex=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$", max_length=7,
                              error_messages={"invalid": _("Give the month as YYYY-MM.")})  # fmt: skip

@@ -36,7 +36,7 @@ from companies.authentication import ApiKeyPrincipal
 from companies.models import Company, StoredFile
 from orders import emails
 from orders.links import new_access_token
-from orders.models import MAX_QUANTITY, Order, OrderItem, OrderStatusChange, Product
+from orders.models import MAX_QUANTITY, Invoice, Order, OrderItem, OrderStatusChange, Payment, Product
 from orders.pricing import Line, order_totals
 from orders.signals import order_created, order_status_changed
 from projects.models import Project
@@ -337,6 +337,13 @@ def order_items_replace(*, order: Order, actor: Actor, items: Sequence[ItemInput
             _("The items can only be changed before payment; the order is %(status)s.")
             % {"status": order.get_status_display()}
         )
+    if (
+        Invoice.objects.filter(order=order).exists()
+        or order.payments.exclude(status=Payment.Status.CANCELED).exists()
+    ):
+        # The invoice and the payment were made for these items: a new order is the honest way.
+        raise ValidationError(_("An invoice or a payment exists for these items: cancel this order and take a new one."),
+                              code="items_locked")  # fmt: skip
     lines = _priced_items(order.company, items)
     _check_items(order.company, lines, order.content)
     before = str(order.total)
@@ -618,8 +625,8 @@ def cancel_unpaid_orders(*, now: datetime | None = None) -> int:
                 .select_related("company")
                 .first()
             )
-            if order is None:
-                continue
+            if order is None or order.payments.filter(status=Payment.Status.WAITING_FOR_CAPTURE).exists():
+                continue  # a held payment: the studio decides (take it or release it)
             with company_scope(order.company):
                 _move(order, None, Status.CANCELLED, _("Not paid in time."))
         cancelled += 1

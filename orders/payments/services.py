@@ -29,7 +29,12 @@ from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.models import Company
 from orders.invoices.models import Invoice
-from orders.invoices.services import credit_note_issue, invoice_issue_if_possible, split_by_vat
+from orders.invoices.services import (
+    credit_note_issue,
+    credited_total,
+    invoice_issue_if_possible,
+    split_by_vat,
+)
 from orders.links import customer_page_url
 from orders.models import Order, Product, VatRate
 from orders.payments.models import Payment, Provider, Refund, WebhookEvent
@@ -106,6 +111,12 @@ def payment_start(*, order: Order, provider: str | None = None) -> Payment:
             raise ValidationError(_("This order is not waiting for payment."), code="not_payable")
         if order.total <= 0:
             raise ValidationError(_("There is nothing to pay for this order."), code="nothing_to_pay")
+        if Payment.objects.filter(
+            order=order, status__in=(Status.WAITING_FOR_CAPTURE, Status.SUCCEEDED)
+        ).exists():
+            raise ValidationError(
+                _("This order is already paid or its payment is authorised."), code="not_payable"
+            )
         payment = (
             Payment.objects.filter(order=order, provider=provider, status=Status.PENDING)
             .order_by("-created_at")
@@ -219,7 +230,11 @@ def payment_refresh(*, payment: Payment) -> Payment:
         return payment
     remote = provider_for(payment.company, payment.provider).fetch_payment(payment.provider_payment_id)
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("order__company")
+            .get(pk=payment.pk)
+        )
         _apply(locked, remote)
     return locked
 
@@ -242,7 +257,11 @@ def notification_handle(*, provider: str, notification: Notification, payload: d
         return _refund_notification(provider, notification, payload, payment)
     remote = provider_for(payment.company, provider).fetch_payment(notification.payment_id)
     with company_scope(payment.company), transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("order__company")
+            .get(pk=payment.pk)
+        )
         claimed = notification.event.removeprefix("payment.")
         if Payment.RANK.get(claimed, 0) > Payment.RANK.get(remote.status, 0):
             outcome: str = Outcome.NOT_CONFIRMED  # the provider does not say so (yet): a forgery or too early
@@ -255,6 +274,12 @@ def notification_handle(*, provider: str, notification: Notification, payload: d
 def _refund_notification(provider: str, notification: Notification, payload: dict[str, Any],
                          payment: Payment) -> str:  # fmt: skip
     """A refund changed: re-read it from the provider and settle ours (found by its id)."""
+    with company_scope(payment.company):
+        return _refund_notification_in_scope(provider, notification, payload, payment)
+
+
+def _refund_notification_in_scope(provider: str, notification: Notification, payload: dict[str, Any],
+                                  payment: Payment) -> str:  # fmt: skip
     refund = Refund.objects.filter(payment=payment, provider_refund_id=notification.object_id).first()
     if refund is None:
         outcome: str = Outcome.NO_CHANGE  # not one of ours, or its id is not stored yet (reconciliation)
@@ -357,7 +382,7 @@ def _reconcile_refunds(since: Any) -> int:
                 else:
                     _send_refund(refund)
                 settled += 1
-        except ProviderError as error:
+        except (ProviderError, ValidationError) as error:  # one refusal never stops the batch
             log.warning("refund.reconcile_failed", refund=refund.pk, error=str(error))
     return settled
 
@@ -379,7 +404,9 @@ def _reconcile_one(payment: Payment) -> str:
         )
         with transaction.atomic():
             _apply(
-                Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk),
+                Payment.objects.select_for_update(of=("self",))
+                .select_related("order__company")
+                .get(pk=payment.pk),
                 remote,
             )
         return "canceled"
@@ -404,6 +431,9 @@ def _hold_decision(payment: Payment, actor: Actor, *, capture: bool) -> Payment:
     if payment.status != Status.WAITING_FOR_CAPTURE:
         raise ValidationError(_("Only an authorised payment waiting for capture can be taken or released."),
                               code="not_held")  # fmt: skip
+    if capture and payment.order.status not in PAYABLE:
+        raise ValidationError(_("This order can no longer be paid (it is %(status)s): release the money instead.")
+                              % {"status": payment.order.get_status_display()}, code="not_payable")  # fmt: skip
     provider = provider_for(payment.company, payment.provider)
     if capture:
         remote = provider.capture(payment.provider_payment_id, amount=payment.amount, currency=payment.currency,
@@ -413,7 +443,11 @@ def _hold_decision(payment: Payment, actor: Actor, *, capture: bool) -> Payment:
             payment.provider_payment_id, idempotence_key=f"{payment.idempotence_key}-cancel"
         )
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("order__company")
+            .get(pk=payment.pk)
+        )
         _apply(locked, remote)
         audit_log(company=locked.company, actor=actor, action="payment.capture" if capture else "payment.release",
                   target=locked, changes={"status": locked.status})  # fmt: skip
@@ -469,13 +503,22 @@ def payment_refund(*, payment: Payment, amount: Any, actor: Actor, reason: str =
     exceed the payment. A payment staff recorded by hand is refunded by hand too."""
     amount = _amount(amount)
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("order__company").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("order__company")
+            .get(pk=payment.pk)
+        )
         available = refundable_amount(locked)
         if available <= 0:
             raise ValidationError(_("This payment has nothing left to refund."), code="not_refundable")
         if amount > available:
             raise ValidationError({"amount": [_("At most %(amount)s %(currency)s can be refunded.")
                                               % {"amount": f"{available:.2f}", "currency": locked.currency}]})  # fmt: skip
+        invoice = Invoice.objects.filter(order=locked.order).first()
+        if invoice is not None and amount > invoice.total - credited_total(invoice):
+            # Checked before any money moves: the credit note must be possible.
+            raise ValidationError({"amount": [_("At most %(amount)s can still be credited on this invoice.")
+                                              % {"amount": f"{invoice.total - credited_total(invoice):.2f}"}]})  # fmt: skip
         refund = Refund.objects.create(
             company=locked.company, payment=locked, amount=amount, reason=reason.strip()[:250],
             idempotence_key=f"arv-refund-{uuid.uuid4()}", created_by=actor_user(actor),
@@ -517,7 +560,9 @@ def refund_apply(*, refund: Refund, remote: RemoteRefund, actor: Actor = None) -
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
         payment = (
-            Payment.objects.select_for_update().select_related("order__company").get(pk=locked.payment_id)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("order__company")
+            .get(pk=locked.payment_id)
         )
         if locked.status != Refund.Status.PENDING:
             return

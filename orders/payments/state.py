@@ -22,10 +22,13 @@ def payment_state(order: Order, *, returned: bool = False) -> str:
     """What the order page says about paying: "paid"; "confirming" when the customer is
     back from the provider and it has not confirmed yet (never "failed" while it may still
     succeed); "declined"; "payable" (a pay button, which reopens an open payment); or ""
-    (the studio takes the money in person)."""
+    (the studio takes the money in person); "held" when the money is authorised and waits
+    for the studio to take it."""
     if order.status not in (Order.Status.DRAFT, Order.Status.AWAITING_PAYMENT):
         return "paid" if order.paid_at else ""
     payment = latest_online_payment(order)
+    if payment is not None and payment.status == Payment.Status.WAITING_FOR_CAPTURE:
+        return "held"  # authorised: the studio takes it; paying again would charge twice
     if returned and payment is not None and payment.status in WAITING and payment.provider_payment_id:
         return "confirming"
     if order.status != Order.Status.AWAITING_PAYMENT or online_provider(order.company) is None:

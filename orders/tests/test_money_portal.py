@@ -152,7 +152,8 @@ def test_the_months_payments_as_csv(seller: Company, manager: User, editor: User
     assert rows[1][1] == order.number
     assert rows[1][2] == "'=HYPERLINK(1)"  # formula cells are defused
     assert rows[1][6] == "3000.00"
-    assert client.get(f"/c/{seller.slug}/payments/report/?month=2026-13").status_code == 400
+    for bad in ("2026-13", "0000-01", "9999-12", "x"):
+        assert client.get(f"/c/{seller.slug}/payments/report/?month={bad}").status_code == 400, bad
     client.force_login(editor)
     assert client.get(f"/c/{seller.slug}/payments/report/?month={month}").status_code == 403
 

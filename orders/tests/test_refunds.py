@@ -248,3 +248,81 @@ def _photo(company: Company) -> Any:
     from orders.tests.factories import held_photo
 
     return held_photo(company)
+
+
+def test_an_authorised_payment_is_never_offered_again(
+    kassa: Emulator, shop: Company, client: Client, owner: User
+) -> None:
+    """A held (two-stage) payment: the page says so, and starting another is refused —
+    otherwise the customer could be charged twice."""
+    from orders.links import customer_page_path
+
+    company_update(company=shop, actor=owner, payment_two_stage=True)
+    order = new_order(shop)
+    with company_scope(shop):
+        payment = payment_start(order=order)
+    kassa.decide(payment.provider_payment_id, pay=True)
+    notify(client, kassa, "payment.waiting_for_capture", payment)
+    page = client.get(customer_page_path(order.access_token)).content.decode()
+    assert 'data-testid="payment-held"' in page
+    assert 'data-testid="pay"' not in page
+    with company_scope(shop), pytest.raises(ValidationError):
+        payment_start(order=order)
+    assert kassa.creates() == 1
+
+
+def test_a_refund_notification_is_applied_not_a_500(
+    kassa: Emulator, shop: Company, client: Client, editor: User
+) -> None:
+    payment = paid_online(kassa, client, new_order(shop))
+    with company_scope(shop):
+        refund = payment_refund(payment=payment, amount="100.00", actor=editor)
+    body = {
+        "type": "notification",
+        "event": "refund.succeeded",
+        "object": dict(kassa.refunds[refund.provider_refund_id]),
+    }
+    answer = client.post(WEBHOOK, body, content_type="application/json", REMOTE_ADDR="127.0.0.1")
+    assert answer.status_code == 200
+    assert answer.json() == {"outcome": "no_change"}  # settled already by the refund's own answer
+
+
+def test_items_are_locked_once_an_invoice_or_payment_exists_and_credits_are_checked_first(
+    kassa: Emulator, shop: Company, client: Client, editor: User
+) -> None:
+    from orders.invoices.services import invoice_issue
+    from orders.services import ItemInput, order_items_replace
+
+    order = new_order(shop)
+    with company_scope(shop):
+        invoice_issue(order=order, actor=editor)
+        more = ProductFactory(
+            company=shop, kind=Product.Kind.PRINTED_COPY, term_years=None, price=Decimal("9000")
+        )
+        with pytest.raises(ValidationError, match="invoice or a payment"):
+            order_items_replace(order=order, actor=editor, items=[ItemInput(product=more, quantity=1)])
+    payment = paid_online(kassa, client, order)
+    with scopes_disabled():
+        invoice = Invoice.objects.get(order=order)
+    with company_scope(shop):
+        from orders.invoices.services import credit_note_issue
+
+        credit_note_issue(invoice=invoice, amount=Decimal("1500.00"), actor=editor, reason="Correction")
+        with pytest.raises(ValidationError, match="credited"):
+            payment_refund(payment=payment, amount="600.00", actor=editor)  # only 500 can be credited
+    assert kassa.refunds == {}  # refused before any money moved
+
+
+def test_a_held_payment_of_an_order_cancelled_meanwhile_cannot_be_taken(
+    kassa: Emulator, shop: Company, client: Client, owner: User
+) -> None:
+    company_update(company=shop, actor=owner, payment_two_stage=True)
+    order = new_order(shop)
+    with company_scope(shop):
+        payment = payment_start(order=order)
+    kassa.decide(payment.provider_payment_id, pay=True)
+    notify(client, kassa, "payment.waiting_for_capture", payment)
+    Order.objects.with_scopes_disabled().filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    with company_scope(shop), pytest.raises(ValidationError, match="release"):
+        payment_capture(payment=payment, actor=owner)
+    assert kassa.payments[payment.provider_payment_id]["status"] == "waiting_for_capture"

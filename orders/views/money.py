@@ -62,8 +62,15 @@ class PaymentRefundView(_PaymentActionView):
         except ProviderError as error:
             messages.error(request, _provider_message(error))
         else:
-            messages.success(request, _("Refunded %(amount)s %(currency)s.")
-                             % {"amount": refund.amount, "currency": refund.payment.currency})  # fmt: skip
+            done = refund.status == refund.Status.SUCCEEDED
+            text = (
+                _("Refunded %(amount)s %(currency)s.")
+                if done
+                else _(
+                    "The refund of %(amount)s %(currency)s is sent; the payment service has not confirmed it yet."
+                )
+            )
+            messages.success(request, text % {"amount": refund.amount, "currency": refund.payment.currency})
         return self.back_to_order()
 
 
