@@ -125,6 +125,11 @@ if not env.str("DATABASE_URL", default=""):
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'arvlite.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.positive_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded run serves requests in threads: take the write lock when a transaction
+    # starts (SQLite has no row locks) and wait for it instead of failing with "database is
+    # locked" when two webhooks or uploads arrive at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker -----------------------------------------
@@ -141,7 +146,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:asgi"},
+            # No socket timeout: channels-redis waits on Redis for 5 s per idle socket, and
+            # redis-py's default 5 s read timeout would drop every quiet connection
+            # (django/channels_redis#422).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": f"{CACHE_KEY_PREFIX}:asgi",
+            },
         }
     }
 else:

@@ -15,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from arcontent.models import ARContent
+from companies.models import Company
 from notifications.models import Channel, CustomerOptOut, Delivery
 from orders.links import customer_page_url
 from orders.models import Order
@@ -35,8 +36,18 @@ def customer_unsubscribe(token: str) -> tuple[int, str] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("m"), str):
         return None
+    if not Company.objects.filter(pk=data["c"]).exists():
+        return None  # the company is gone: nothing will be sent anyway
     CustomerOptOut.objects.with_scopes_disabled().get_or_create(company_id=data["c"], email=data["m"])
     return data["c"], data["m"]
+
+
+def customer_token_valid(token: str) -> bool:
+    try:
+        signing.loads(token, salt=CUSTOMER_SALT)
+    except signing.BadSignature:
+        return False
+    return True
 
 
 def _renew_link(content: ARContent) -> str:

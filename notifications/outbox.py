@@ -14,8 +14,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from arvlite.core.roles import role_allows
 from arvlite.core.tenancy import scopes_disabled
+from companies.models import Membership
 from notifications.models import Channel, Delivery
+from notifications.registry import EVENTS
 
 log = structlog.get_logger(__name__)
 Status = Delivery.Status
@@ -55,9 +58,9 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
         delivery = Delivery.objects.filter(pk=delivery_id).select_related("notification__recipient").first()
     if delivery is None or not claimed:
         return delivery.status if delivery else "missing"
-    if delivery.notification is not None and not delivery.notification.recipient.is_active:
+    if (why := _not_for_recipient(delivery)) is not None:
         Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
-            status=Status.SUPPRESSED, last_error="The recipient's account is deactivated."
+            status=Status.SUPPRESSED, last_error=why
         )
         return Status.SUPPRESSED
     try:
@@ -67,6 +70,23 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now(),
                                                                           last_error="")  # fmt: skip
     return Status.SENT
+
+
+def _not_for_recipient(delivery: Delivery) -> str | None:
+    """Why a user's message must not go out any more (checked at send time: they may have
+    left the company or lost the role since it was queued); None when it may."""
+    if delivery.notification is None:
+        return None  # a customer's reminder: their opt-out was checked when it was queued
+    recipient = delivery.notification.recipient
+    if not recipient.is_active:
+        return "The recipient's account is deactivated."
+    event = EVENTS.get(delivery.event)
+    if event is None or event.named_user:
+        return None
+    membership = Membership.objects.filter(company_id=delivery.company_id, user=recipient).first()
+    if membership is None or not role_allows(membership.role, event.min_role):
+        return "The recipient is no longer a member with a role that receives this."
+    return None
 
 
 def _failed(delivery: Delivery, error: Exception, now: datetime) -> str:

@@ -102,6 +102,12 @@ def _content_list_link(company: Company, subject: Any, context: dict[str, Any]) 
     return reverse("content-list-page", args=[company.slug])
 
 
+def _invitation_link(company: Company, invitation: Any, context: dict[str, Any]) -> str:
+    from companies.invitations import invitation_token
+
+    return reverse("invitation-accept-page", args=[invitation_token(invitation)])
+
+
 EVENTS: dict[str, Event] = {
     event.name: event
     for event in (
@@ -127,7 +133,7 @@ EVENTS: dict[str, Event] = {
               _("%(used)s of %(quota)s used: new uploads are refused until space is freed."),
               min_role=Role.MANAGER, link=_storage_link),
         Event("invitation.received", _("Invitation received"), _("You are invited to %(company)s"),
-              _("%(inviter)s invites you as %(role)s."), min_role=None, named_user=True,
+              _("%(inviter)s invites you as %(role)s."), min_role=None, named_user=True, link=_invitation_link,
               channels=frozenset({Channel.IN_APP})),  # the invitation's own e-mail carries the link
         Event("member.joined", _("Member joined"), _("%(member)s joined the company"),
               _("Role: %(role)s."), min_role=Role.MANAGER, link=_members_link),

@@ -48,15 +48,17 @@ def recipients(event: Event, company: Company, context: dict[str, Any]) -> list[
     return [m.user for m in members if role_allows(m.role, event.min_role)]
 
 
-def wanted_channels(event: Event, company: Company, user: User) -> set[str]:
-    """The user's own choice per channel, else the company's default, else the event's."""
+def wanted_channels(event: Event, company: Company, user: User | None) -> set[str]:
+    """The user's own choice per channel, else the company's default, else the event's
+    (``user`` None: what the company's default gives)."""
     chosen: dict[str, bool] = {}
     for pref in NotificationPreference.objects.filter(company=company, event=event.name).filter(
         user__isnull=True
     ):
         chosen[pref.channel] = pref.enabled
-    for pref in NotificationPreference.objects.filter(company=company, event=event.name, user=user):
-        chosen[pref.channel] = pref.enabled
+    if user is not None:
+        for pref in NotificationPreference.objects.filter(company=company, event=event.name, user=user):
+            chosen[pref.channel] = pref.enabled
     return {channel for channel in Channel.values if chosen.get(channel, channel in event.channels)}
 
 

@@ -23,7 +23,7 @@ from arvlite.core.tenancy import company_scope
 from companies.actors import signed_in_user
 from companies.models import Membership
 from notifications import services
-from notifications.customers import customer_unsubscribe
+from notifications.customers import customer_token_valid, customer_unsubscribe
 from notifications.models import Channel, Notification, NotificationPreference
 from notifications.registry import EVENTS
 
@@ -75,6 +75,23 @@ def _defaults(company: Any) -> list[dict[str, Any]]:
             for event in EVENTS.values()]  # fmt: skip
 
 
+def _save_own_choices(company: Any, user: Any, posted: Any) -> None:
+    """Keep a user's own row only where it differs from the company's default, so later
+    changes of the defaults still reach them for everything they left alone."""
+    for name, event in EVENTS.items():
+        defaults = services.wanted_channels(event, company, None)
+        for channel in CHOOSABLE:
+            wanted = f"{name}:{channel}" in posted
+            if wanted == (channel in defaults):
+                NotificationPreference.objects.filter(
+                    company=company, user=user, event=name, channel=channel
+                ).delete()
+            else:
+                services.preference_set(
+                    company=company, user=user, event=name, channel=channel, enabled=wanted
+                )
+
+
 class PreferencesView(LoginRequiredMixin, View):
     """One grid per company: the user's own choices, and for owners the company defaults."""
 
@@ -106,6 +123,10 @@ class PreferencesView(LoginRequiredMixin, View):
         if scope == "company" and not role_allows(membership.role, Role.OWNER):
             return HttpResponse(status=403)
         with company_scope(membership.company):
+            if scope == "user":
+                _save_own_choices(membership.company, signed_in_user(request), request.POST)
+                messages.success(request, _("Notification settings saved."))
+                return HttpResponseRedirect(reverse("notification-preferences-page"))
             for event in EVENTS:
                 for channel in CHOOSABLE:
                     services.preference_set(company=membership.company, user=None if scope == "company" else signed_in_user(request),
@@ -136,6 +157,8 @@ class CustomerUnsubscribeView(View):
     """A customer's "no more reminders" link: a confirmation page, then the opt-out."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        if not customer_token_valid(token):
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "notifications/unsubscribe.html", {"token": token, "customer": True})
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:

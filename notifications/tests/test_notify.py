@@ -228,3 +228,12 @@ def test_every_event_renders_its_title_and_body(language: str) -> None:
             for text in (event.title, event.body):
                 rendered = str(text) % _AnyFacts()  # a stray "%" raises here
                 assert "%(" not in rendered, event.name
+
+
+def test_a_member_removed_after_queueing_is_not_mailed(company: Company, manager: User) -> None:
+    content_ready(company)  # queued; the task has not run yet
+    Membership.objects.filter(user=manager, company=company).delete()
+    with scopes_disabled():
+        delivery = Delivery.objects.get(address=manager.email)
+    assert outbox.deliver(delivery.pk) == Delivery.Status.SUPPRESSED
+    assert mail.outbox == []
