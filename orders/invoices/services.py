@@ -124,7 +124,7 @@ def _after_commit_deliver(document: IssuedDocument) -> None:
 @transaction.atomic
 def invoice_issue(*, order: Order, actor: Actor) -> Invoice:
     """The order's invoice: issued now with the next number, or the one it already has."""
-    order = Order.objects.select_for_update().select_related("company").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("company").get(pk=order.pk)
     existing = Invoice.objects.filter(order=order).first()
     if existing is not None:
         return existing
@@ -200,7 +200,9 @@ def credit_note_issue(
 ) -> CreditNote:
     """A credit note for ``amount`` of the invoice (a refund or a correction). The credit
     notes of an invoice never add up to more than it."""
-    invoice = Invoice.objects.select_for_update().select_related("company", "order").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("company", "order").get(pk=invoice.pk)
+    )
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         raise ValidationError({"amount": [_("The amount must be more than zero.")]})
