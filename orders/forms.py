@@ -196,6 +196,8 @@ class RefundForm(forms.Form):
         label=_("Amount to refund"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+    # One per rendered form: a double click or a resubmitted page makes one refund.
+    request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class DocumentFilterForm(forms.Form):

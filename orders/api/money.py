@@ -56,7 +56,8 @@ class RefundPendingError(ProviderDownError):
     # keeps its amount reserved and is sent again (with its key) by reconciliation.
     default_detail = (
         "The payment provider did not answer; the refund stays pending and is sent again "
-        "automatically. Do not repeat the request: that would be another refund."
+        "automatically. Repeat the request only with the same Idempotency-Key: without one it "
+        "would be another refund."
     )
 
 
@@ -137,6 +138,9 @@ class PaymentActionsView(CompanyInputMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Refund all or part of a payment",
         request=RefundInputSerializer,
+        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                                     description="Retry-safe refunds: the same key answers the refund it made "
+                                     "(with another amount: 400).")],
         responses={201: RefundSerializer, 502: OpenApiResponse(description="The provider refused."),
                    503: OpenApiResponse(description="No answer: the refund stays pending and is sent again.")},
     )  # fmt: skip
@@ -145,7 +149,11 @@ class PaymentActionsView(CompanyInputMixin, viewsets.GenericViewSet):
         data = self.validated(RefundInputSerializer)
         refund = _calling_provider(
             lambda: services.payment_refund(
-                payment=payment, amount=data["amount"], actor=request.user, reason=data["reason"]
+                payment=payment,
+                amount=data["amount"],
+                actor=request.user,
+                reason=data["reason"],
+                request_key=request.headers.get(HEADER),
             ),
             down=RefundPendingError,
         )

@@ -9,6 +9,7 @@ return racing the webhook change it once — and the order is marked paid once.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import asdict
 from datetime import timedelta
@@ -496,11 +497,23 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def payment_refund(*, payment: Payment, amount: Any, actor: Actor, reason: str = "") -> Refund:
+def _refund_key(payment: Payment, request_key: str | None) -> str:
+    if not request_key:
+        return f"arv-refund-{uuid.uuid4()}"
+    digest = hashlib.sha256(f"{payment.company_id}:{payment.pk}:{request_key}".encode()).hexdigest()[:40]
+    return f"arv-refund-r-{digest}"
+
+
+def payment_refund(
+    *, payment: Payment, amount: Any, actor: Actor, reason: str = "", request_key: str | None = None
+) -> Refund:
     """Give back ``amount`` of a succeeded payment (all or part). The refund row, with its
     idempotence key, is saved before the provider is asked, so a retry after a timeout
     reuses the key; its amount is reserved meanwhile, so two refunds can never together
-    exceed the payment. A payment staff recorded by hand is refunded by hand too."""
+    exceed the payment. A payment staff recorded by hand is refunded by hand too.
+
+    ``request_key`` (the API's Idempotency-Key, the portal form's one-time key) makes the
+    call safe to repeat: the same key finds the refund it made instead of making another."""
     amount = _amount(amount)
     with transaction.atomic():
         locked = (
@@ -508,6 +521,13 @@ def payment_refund(*, payment: Payment, amount: Any, actor: Actor, reason: str =
             .select_related("order__company")
             .get(pk=payment.pk)
         )
+        key = _refund_key(locked, request_key)
+        if (earlier := Refund.objects.filter(idempotence_key=key).first()) is not None:
+            if earlier.amount != amount:
+                raise ValidationError(
+                    _("This request key was already used for another amount."), code="key_reused"
+                )
+            return earlier
         available = refundable_amount(locked)
         if available <= 0:
             raise ValidationError(_("This payment has nothing left to refund."), code="not_refundable")
@@ -521,7 +541,7 @@ def payment_refund(*, payment: Payment, amount: Any, actor: Actor, reason: str =
                                               % {"amount": f"{invoice.total - credited_total(invoice):.2f}"}]})  # fmt: skip
         refund = Refund.objects.create(
             company=locked.company, payment=locked, amount=amount, reason=reason.strip()[:250],
-            idempotence_key=f"arv-refund-{uuid.uuid4()}", created_by=actor_user(actor),
+            idempotence_key=key, created_by=actor_user(actor),
         )  # fmt: skip
         audit_log(company=locked.company, actor=actor, action="payment.refund", target=locked,
                   changes={"amount": str(amount), "reason": refund.reason})  # fmt: skip

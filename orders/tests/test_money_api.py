@@ -267,7 +267,7 @@ def test_yookassa_payments_through_the_api_and_the_providers_failures(
     # (not "repeat it": a new request would be a second refund)
     kassa.fail_next("/v3/refunds", mode="hang", times=settings.YOOKASSA_RETRIES + 1)
     lost = assert_error(as_owner.post(url, {"amount": "300.00"}, format="json"), 503, "provider_unavailable")
-    assert "Do not repeat" in lost["message"]
+    assert "only with the same Idempotency-Key" in lost["message"]
     with company_scope(company):
         assert Refund.objects.filter(payment=payment, status=Refund.Status.PENDING).count() == 1
 

@@ -326,3 +326,29 @@ def test_a_held_payment_of_an_order_cancelled_meanwhile_cannot_be_taken(
     with company_scope(shop), pytest.raises(ValidationError, match="release"):
         payment_capture(payment=payment, actor=owner)
     assert kassa.payments[payment.provider_payment_id]["status"] == "waiting_for_capture"
+
+
+def test_a_repeated_refund_request_with_its_key_refunds_once(
+    kassa: Emulator, shop: Company, client: Client, owner: User
+) -> None:
+    payment = paid_online(kassa, client, new_order(shop))
+    client.force_login(owner)
+    url = f"/api/v1/companies/{shop.slug}/payments/{payment.pk}/refund/"
+    first = client.post(
+        url, {"amount": "300.00"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
+    again = client.post(
+        url, {"amount": "300.00"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    other = client.post(
+        url, {"amount": "400.00"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
+    assert other.status_code == 400
+    assert len(kassa.refunds) == 1
+    # The portal form carries a one-time key: a double click makes one refund.
+    page = f"/c/{shop.slug}/orders/{payment.order_id}/payments/{payment.pk}/refund/"
+    for _ in range(2):
+        client.post(page, {"amount": "100.00", "request_key": "form-abc"})
+    assert len(kassa.refunds) == 2

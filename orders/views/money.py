@@ -56,7 +56,8 @@ class PaymentRefundView(_PaymentActionView):
             return self.back_to_order()
         try:
             refund = payments.payment_refund(payment=self.payment(), amount=form.cleaned_data["amount"],
-                                             actor=request.user, reason=form.cleaned_data["reason"])  # fmt: skip
+                                             actor=request.user, reason=form.cleaned_data["reason"],
+                                             request_key=form.cleaned_data["request_key"] or None)  # fmt: skip
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except ProviderError as error:

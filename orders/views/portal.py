@@ -6,6 +6,7 @@ goes through the same services as the API."""
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -202,6 +203,7 @@ class OrderDetailView(OrderPageMixin, FormView):
             payment_methods=TransitionForm.base_fields["method"].choices,  # type: ignore[attr-defined]
             payments=list(order.payments.prefetch_related("refunds")),
             can_manage=role_allows(self.membership.role, Role.MANAGER),
+            refund_request_key=uuid.uuid4().hex,
             invoice=invoice,
             credit_notes=list(invoice.credit_notes.all()) if invoice else [],
             can_issue_invoice=invoice is None and order.status in ISSUABLE and order.total > 0,
