@@ -6,14 +6,13 @@ prefix (cache and channel layer) and media directory; ``page`` opens tabs on it.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from arvlite.core.testing.browser import SCREENSHOT_DIR
+from arvlite.core.testing.browser import browser_tab
 from arvlite.core.testing.servers import HOST, ServerProcess, running_server, subprocess_env
 
 UVICORN = [
@@ -35,15 +34,10 @@ def asgi_live_server(django_db_setup: None) -> Iterator[ServerProcess]:
 def page(browser: Any, asgi_live_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser tab on the ASGI server (instead of the WSGI live server of
     ``arvlite.core.testing.browser``); a screenshot is kept if the test fails."""
-    context = browser.new_context(locale="en-US", base_url=asgi_live_server.base_url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOT_DIR.mkdir(exist_ok=True)
-        target = SCREENSHOT_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid) + ".png")
-        tab.screenshot(path=str(target), full_page=True)
-        print(f"\nScreenshot of the failed page: {target}")
-        print(f"ASGI server output:\n{asgi_live_server.output()[-4000:]}")
-    context.close()
+    with browser_tab(
+        browser,
+        asgi_live_server.base_url,
+        request,
+        on_failure=lambda: f"ASGI server output:\n{asgi_live_server.output()[-4000:]}",
+    ) as tab:
+        yield tab

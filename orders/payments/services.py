@@ -179,6 +179,12 @@ def _send_create(payment: Payment) -> None:
 # --- applying the provider's word ----------------------------------------------------------
 
 
+def _locked_payment(pk: int) -> Payment:
+    """The payment, row-locked until the transaction ends (only its own row: the order and
+    company come along unlocked, so other work of the studio does not wait)."""
+    return Payment.objects.select_for_update(of=("self",)).select_related("order__company").get(pk=pk)
+
+
 def _matches(payment: Payment, remote: RemotePayment) -> bool:
     order = payment.order
     return (
@@ -231,11 +237,7 @@ def payment_refresh(*, payment: Payment) -> Payment:
         return payment
     remote = provider_for(payment.company, payment.provider).fetch_payment(payment.provider_payment_id)
     with transaction.atomic():
-        locked = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order__company")
-            .get(pk=payment.pk)
-        )
+        locked = _locked_payment(payment.pk)
         _apply(locked, remote)
     return locked
 
@@ -258,11 +260,7 @@ def notification_handle(*, provider: str, notification: Notification, payload: d
         return _refund_notification(provider, notification, payload, payment)
     remote = provider_for(payment.company, provider).fetch_payment(notification.payment_id)
     with company_scope(payment.company), transaction.atomic():
-        locked = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order__company")
-            .get(pk=payment.pk)
-        )
+        locked = _locked_payment(payment.pk)
         claimed = notification.event.removeprefix("payment.")
         if Payment.RANK.get(claimed, 0) > Payment.RANK.get(remote.status, 0):
             outcome: str = Outcome.NOT_CONFIRMED  # the provider does not say so (yet): a forgery or too early
@@ -404,12 +402,7 @@ def _reconcile_one(payment: Payment) -> str:
             payment.provider_payment_id, idempotence_key=f"{payment.idempotence_key}-cancel"
         )
         with transaction.atomic():
-            _apply(
-                Payment.objects.select_for_update(of=("self",))
-                .select_related("order__company")
-                .get(pk=payment.pk),
-                remote,
-            )
+            _apply(_locked_payment(payment.pk), remote)
         return "canceled"
     return "refreshed"
 
@@ -444,11 +437,7 @@ def _hold_decision(payment: Payment, actor: Actor, *, capture: bool) -> Payment:
             payment.provider_payment_id, idempotence_key=f"{payment.idempotence_key}-cancel"
         )
     with transaction.atomic():
-        locked = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order__company")
-            .get(pk=payment.pk)
-        )
+        locked = _locked_payment(payment.pk)
         _apply(locked, remote)
         audit_log(company=locked.company, actor=actor, action="payment.capture" if capture else "payment.release",
                   target=locked, changes={"status": locked.status})  # fmt: skip
@@ -516,11 +505,7 @@ def payment_refund(
     call safe to repeat: the same key finds the refund it made instead of making another."""
     amount = _amount(amount)
     with transaction.atomic():
-        locked = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order__company")
-            .get(pk=payment.pk)
-        )
+        locked = _locked_payment(payment.pk)
         key = _refund_key(locked, request_key)
         if (earlier := Refund.objects.filter(idempotence_key=key).first()) is not None:
             if earlier.amount != amount:
@@ -579,11 +564,7 @@ def refund_apply(*, refund: Refund, remote: RemoteRefund, actor: Actor = None) -
     re-read or reconciliation); only once, and only for the amount we asked."""
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order__company")
-            .get(pk=locked.payment_id)
-        )
+        payment = _locked_payment(locked.payment_id)
         if locked.status != Refund.Status.PENDING:
             return
         if remote.amount != locked.amount or remote.currency != payment.currency:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,17 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser tab on the live server; a screenshot is kept if the test fails."""
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
+@contextmanager
+def browser_tab(
+    browser: Any,
+    base_url: str,
+    request: pytest.FixtureRequest,
+    *,
+    on_failure: Callable[[], str] | None = None,
+) -> Iterator[Any]:
+    """A fresh tab on ``base_url``; if the test fails, a full-page screenshot is kept (and
+    ``on_failure``'s text, e.g. a server's log, printed)."""
+    context = browser.new_context(locale="en-US", base_url=base_url)
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     yield tab
@@ -70,4 +78,13 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
         target = SCREENSHOT_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid) + ".png")
         tab.screenshot(path=str(target), full_page=True)
         print(f"\nScreenshot of the failed page: {target}")
+        if on_failure is not None:
+            print(on_failure())
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser tab on the live server; a screenshot is kept if the test fails."""
+    with browser_tab(browser, live_server.url, request) as tab:
+        yield tab
