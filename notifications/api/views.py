@@ -93,6 +93,9 @@ class PreferenceViewSet(viewsets.GenericViewSet):
     permission_classes = [IsSignedInPerson]
     pagination_class = None
 
+    def get_queryset(self) -> QuerySet[Notification]:
+        return Notification.objects.none()  # answers are built per company, not from one queryset
+
     @extend_schema(
         summary="My notification choices in every company", responses={200: PreferenceSerializer(many=True)}
     )

@@ -212,6 +212,7 @@ class _DocumentViewSet(CompanyInputMixin, mixins.ListModelMixin, mixins.Retrieve
                                          | Q(order__customer_name__icontains=term))  # fmt: skip
         return documents.order_by("-issued_at", "-id")
 
+    @extend_schema(summary="The document as PDF", responses={200: PDF_RESPONSE})
     def pdf(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
         return document_pdf_response(self.get_object())
 
@@ -219,7 +220,6 @@ class _DocumentViewSet(CompanyInputMixin, mixins.ListModelMixin, mixins.Retrieve
 @extend_schema_view(
     list=extend_schema(summary="The company's invoices, newest first", parameters=DOCUMENT_FILTERS),
     retrieve=extend_schema(summary="One invoice (issued invoices never change)"),
-    pdf=extend_schema(summary="The invoice as PDF", responses={200: PDF_RESPONSE}),
 )
 class InvoiceViewSet(_DocumentViewSet):
     serializer_class = InvoiceSerializer
@@ -240,7 +240,6 @@ class InvoiceViewSet(_DocumentViewSet):
 @extend_schema_view(
     list=extend_schema(summary="The company's credit notes, newest first", parameters=DOCUMENT_FILTERS),
     retrieve=extend_schema(summary="One credit note"),
-    pdf=extend_schema(summary="The credit note as PDF", responses={200: PDF_RESPONSE}),
 )
 class CreditNoteViewSet(_DocumentViewSet):
     serializer_class = CreditNoteSerializer

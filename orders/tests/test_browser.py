@@ -90,7 +90,7 @@ def test_a_storefront_order_from_the_shop_to_the_qr(
     page.wait_for_url("**/c/sunny/")
     page.goto("/c/sunny/orders/?status=awaiting_payment")
     with page.expect_navigation():
-        page.click(f"text={order.number}")
+        page.click(f"[data-testid=order-table] >> text={order.number}")
     page.fill("#move-note", "paid in cash")
     with page.expect_navigation():
         page.click("[data-testid=move-paid]")
