@@ -8,6 +8,7 @@ key and body, which YooKassa answers with the payment it made the first time."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from decimal import Decimal
 from typing import Any
@@ -64,6 +65,19 @@ def _remote_refund(body: dict[str, Any]) -> RemoteRefund:
         raise ProviderUnavailableError(f"YooKassa answered a refund we cannot read: {error}") from None
 
 
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    """This thread's pooled HTTP session: a webhook's re-read reuses the kept-alive TLS
+    connection instead of a new handshake each time. Credentials go with each call, so one
+    session serves every company's shop."""
+    session: requests.Session | None = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
+
+
 class YooKassaProvider:
     name = "yookassa"
 
@@ -85,7 +99,7 @@ class YooKassaProvider:
         attempts = settings.YOOKASSA_RETRIES + 1
         for attempt in range(attempts):
             try:
-                response = requests.request(
+                response = _session().request(
                     method, f"{self.base_url}{path}", data=data, headers=headers, auth=self.auth,
                     timeout=(settings.YOOKASSA_CONNECT_TIMEOUT, settings.YOOKASSA_READ_TIMEOUT),
                 )  # fmt: skip
