@@ -203,7 +203,7 @@ def unsubscribe_check(token: str) -> tuple[Company, User, str] | None:
         return None
     company = Company.objects.filter(pk=company_id).first()
     user = User.objects.filter(pk=user_id).first()
-    if company is None or user is None or data.get("e") not in _event_names():
+    if company is None or user is None or data.get("e") not in EVENTS:
         return None
     return company, user, str(data["e"])
 
@@ -219,7 +219,3 @@ def unsubscribe(token: str) -> tuple[Company, str] | None:
     with company_scope(company):
         preference_set(company=company, user=user, event=event, channel=Channel.EMAIL, enabled=False)
     return company, event
-
-
-def _event_names() -> frozenset[str]:
-    return frozenset(EVENTS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -30,6 +30,7 @@ from orders.api.views import IDEMPOTENCY_PARAMETER
 from orders.idempotency import HEADER, idempotent
 from orders.invoices.downloads import document_pdf_response
 from orders.invoices.models import CreditNote, Invoice
+from orders.invoices.selectors import document_list
 from orders.invoices.services import invoice_issue
 from orders.models import Order
 from orders.payments import services
@@ -197,20 +198,13 @@ class _DocumentViewSet(CompanyInputMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        documents = self.model.objects.filter(company=self.company).select_related("order")
         if self.action != "list":
-            return documents
+            return self.model.objects.filter(company=self.company).select_related("order")
         filters = _DocumentFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        if "year" in data:
-            documents = documents.filter(year=data["year"])
-        if "order" in data:
-            documents = documents.filter(order_id=data["order"])
-        if term := data.get("search", "").strip():
-            documents = documents.filter(Q(number__icontains=term) | Q(order__number__icontains=term)
-                                         | Q(order__customer_name__icontains=term))  # fmt: skip
-        return documents.order_by("-issued_at", "-id")
+        return document_list(company=self.company, model=self.model, year=data.get("year"),
+                             search=data.get("search", ""), order_id=data.get("order"))  # fmt: skip
 
     @extend_schema(summary="The document as PDF", responses={200: PDF_RESPONSE})
     def pdf(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -25,6 +25,7 @@ from arvlite.core.tenancy import company_scope
 from orders.forms import DocumentFilterForm, PaymentReportForm, RefundForm
 from orders.invoices.downloads import document_pdf_response
 from orders.invoices.models import CreditNote, Invoice, IssuedDocument
+from orders.invoices.selectors import document_list
 from orders.invoices.services import invoice_issue
 from orders.payments import services as payments
 from orders.payments.models import Payment
@@ -124,13 +125,9 @@ class DocumentListView(OrdersPortalMixin, ListView):
     def get_queryset(self) -> QuerySet[Any]:
         data = getattr(self.filter_form(), "cleaned_data", {})
         model: type[IssuedDocument] = CreditNote if data.get("kind") == "credit_notes" else Invoice
-        documents = model._default_manager.filter(company=self.company).select_related("order")
-        if data.get("year"):
-            documents = documents.filter(year=data["year"])
-        if term := (data.get("q") or "").strip():
-            documents = documents.filter(Q(number__icontains=term) | Q(order__number__icontains=term)
-                                         | Q(order__customer_name__icontains=term))  # fmt: skip
-        return documents.order_by("-issued_at", "-id")
+        return document_list(
+            company=self.company, model=model, year=data.get("year"), search=data.get("q") or ""
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         form = self.filter_form()
