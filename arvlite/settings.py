@@ -357,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Safe to run often: each reminder is recorded and sent once per content, threshold and term.
     "send-expiry-reminders": {"task": "notifications.send_expiry_reminders", "schedule": crontab(minute=23)},
+    # Hourly, since each company's digest hour comes in its own time zone; sent once a day.
+    "send-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
     "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",
@@ -421,6 +423,23 @@ PAYMENT_RECONCILE_BATCH = env.positive_int("PAYMENT_RECONCILE_BATCH", default=20
 # (doubled at every try, with jitter).
 NOTIFICATION_MAX_ATTEMPTS = env.positive_int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.positive_int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# Telegram Bot API (each company brings its own bot token); tests point it at a stand-in.
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_TIMEOUT = env.float("TELEGRAM_TIMEOUT", default=10.0)
+# Web Push: the VAPID key pair (``vapid --gen``, or the README's one-liner) and the contact
+# the push services see. Without the keys the browser channel is not offered.
+WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@localhost")
+WEBPUSH_TTL_SECONDS = env.positive_int("WEBPUSH_TTL_SECONDS", default=24 * 3600)
+# Hosts (or domain suffixes) of the push services a browser subscription may point at: the
+# server POSTs to the endpoint, so an arbitrary address would let a user aim it anywhere.
+WEBPUSH_ENDPOINT_HOSTS = env.list("WEBPUSH_ENDPOINT_HOSTS", default=[
+    "fcm.googleapis.com", "updates.push.services.mozilla.com", "push.services.mozilla.com",
+    "notify.windows.com", "push.apple.com",
+])  # fmt: skip
+# The hour (in the company's time zone) the daily e-mail digest goes out.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 STOREFRONT_ORDER_RATE = env.str("STOREFRONT_ORDER_RATE", default="10/hour")
 STOREFRONT_UPLOAD_RATE = env.str("STOREFRONT_UPLOAD_RATE", default="60/hour")
 # Size of each part the portal sends in a resumable upload.

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from arvlite.core import health
+from companies.views.accounts import set_language
 from companies.views.files import serve_file
 
 api_v1 = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("i18n/setlang/", set_language, name="set_language"),  # also saves a user's choice
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -8,6 +8,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -67,6 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("operator"), default=False, help_text=_("Operators can sign in to the back office.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language of their e-mails and messages (the portal's switcher sets it); empty:
+    # the site's default.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
 

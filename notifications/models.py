@@ -20,6 +20,9 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     TELEGRAM = "telegram", _("Telegram")
     WEBPUSH = "webpush", _("Browser notifications")
+    # Not a way to send but a choice for high-volume events: their e-mails wait for the
+    # day's digest instead of going out one by one.
+    EMAIL_DIGEST = "email_digest", _("Daily e-mail digest")
 
 
 class Notification(models.Model):
@@ -34,6 +37,8 @@ class Notification(models.Model):
     # False when the user turned the portal channel off for this event: the row still
     # anchors its e-mail, but the bell does not show it.
     in_app = models.BooleanField(default=True)
+    # True while its e-mail waits for the recipient's daily digest.
+    digest_pending = models.BooleanField(default=False)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -42,8 +47,10 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["recipient", "in_app", "read_at", "-created_at"], name="notification_bell")
-        ]
+            models.Index(fields=["recipient", "in_app", "read_at", "-created_at"], name="notification_bell"),
+            models.Index(fields=["company", "recipient"], condition=models.Q(digest_pending=True),
+                         name="notification_digest_pending"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.title
@@ -157,3 +164,76 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_id} {self.threshold} ({self.term_ends_at:%Y-%m-%d})"
+
+
+class TelegramBot(models.Model):
+    """A company's own Telegram bot: its token (encrypted, never shown again), its name for
+    the deep links, and the secret Telegram sends back on every webhook call."""
+
+    company = models.OneToOneField("companies.Company", on_delete=models.CASCADE, related_name="+")
+    token_encrypted = models.TextField(editable=False)
+    username = models.CharField(_("bot"), max_length=64)
+    webhook_secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("Telegram bot")
+        verbose_name_plural = _("Telegram bots")
+
+    def __str__(self) -> str:
+        return f"@{self.username}"
+
+    @property
+    def token(self) -> str:
+        from arvlite.core.encryption import decrypt
+
+        return decrypt(self.token_encrypted)
+
+
+class TelegramChat(models.Model):
+    """A member's Telegram chat with the company's bot. ``link_token`` is the one-time
+    start parameter of the deep link until the user opens it; then ``chat_id`` is set."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="telegram_chats"
+    )
+    chat_id = models.BigIntegerField(_("chat"), null=True, blank=True)
+    link_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    link_token_created_at = models.DateTimeField(null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("Telegram chat")
+        verbose_name_plural = _("Telegram chats")
+        constraints = [models.UniqueConstraint(fields=["company", "user"], name="telegram_chat_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.chat_id or '-'}"
+
+
+class PushSubscription(models.Model):
+    """One browser of a user that accepted notifications (the Push API's subscription).
+    A user's own, across companies; a push service answering 404/410 removes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("browser subscription")
+        verbose_name_plural = _("browser subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.user_agent[:40] or self.endpoint[:40]}"

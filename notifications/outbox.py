@@ -17,6 +17,8 @@ from django.utils import timezone
 from arvlite.core.roles import role_allows
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import Membership
+from notifications import telegram, webpush
+from notifications.errors import RetryLaterError, UndeliverableError
 from notifications.models import Channel, Delivery
 from notifications.registry import EVENTS
 
@@ -43,7 +45,7 @@ def _send_email(delivery: Delivery) -> None:
     message.send()
 
 
-SENDERS = {Channel.EMAIL: _send_email}
+SENDERS = {Channel.EMAIL: _send_email, Channel.TELEGRAM: telegram.send, Channel.WEBPUSH: webpush.send}
 
 
 def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
@@ -65,6 +67,10 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
         return Status.SUPPRESSED
     try:
         SENDERS[Channel(delivery.channel)](delivery)
+    except RetryLaterError as wait:
+        return _later(delivery, wait.seconds, now)
+    except UndeliverableError as error:
+        return _failed(delivery, error, now, final=True)
     except Exception as error:
         return _failed(delivery, error, now)
     Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now(),
@@ -89,9 +95,20 @@ def _not_for_recipient(delivery: Delivery) -> str | None:
     return None
 
 
-def _failed(delivery: Delivery, error: Exception, now: datetime) -> str:
+def _later(delivery: Delivery, seconds: float, now: datetime) -> str:
+    """Rate limited: back in the queue for when a slot is free; the try does not count."""
+    Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
+        status=Status.QUEUED, attempts=F("attempts") - 1, next_attempt_at=now + timedelta(seconds=seconds)
+    )
+    from notifications.tasks import send_delivery
+
+    send_delivery.apply_async(args=(delivery.pk,), countdown=seconds)
+    return Status.QUEUED
+
+
+def _failed(delivery: Delivery, error: Exception, now: datetime, *, final: bool = False) -> str:
     reason = f"{type(error).__name__}: {error}"[:2000]
-    if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+    if final or delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(
             status=Status.FAILED, last_error=reason
         )

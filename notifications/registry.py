@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 Facts = Callable[[Any, dict[str, Any]], dict[str, Any]]
 Link = Callable[["Company", Any, dict[str, Any]], str]
-DEFAULT_CHANNELS = frozenset({Channel.IN_APP, Channel.EMAIL})
+# Telegram and Web Push reach only those who linked a chat or turned a browser on.
+DEFAULT_CHANNELS = frozenset({Channel.IN_APP, Channel.EMAIL, Channel.TELEGRAM, Channel.WEBPUSH})
 
 
 class UnknownEventError(LookupError):

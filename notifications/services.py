@@ -20,13 +20,20 @@ from django.utils import timezone, translation
 
 from arvlite.core.roles import role_allows
 from companies.models import Company, Membership, User
-from notifications.models import Channel, Delivery, Notification, NotificationPreference
+from notifications.models import (
+    Channel,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+    TelegramBot,
+    TelegramChat,
+)
 from notifications.registry import EVENTS, Event, event_for
 
 log = structlog.get_logger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-# The channels this build can send on; Telegram and Web Push join when they are set up.
-SENDABLE = frozenset({Channel.EMAIL})
+DIGEST = "digest"  # the unsubscribe token's "event" for the daily digest (all digest events)
 
 
 @dataclass(frozen=True)
@@ -48,18 +55,49 @@ def recipients(event: Event, company: Company, context: dict[str, Any]) -> list[
     return [m.user for m in members if role_allows(m.role, event.min_role)]
 
 
+def default_on(event: Event, channel: str) -> bool:
+    """The event's own default: its channels; the digest is something a user opts into."""
+    return channel in event.channels and channel != Channel.EMAIL_DIGEST
+
+
+class Choices:
+    """Who wants which channel for one event of one company, read in one query: a user's
+    own row, else the company's default, else the event's."""
+
+    def __init__(self, event: Event, company: Company) -> None:
+        self.event = event
+        self.company_default: dict[str, bool] = {}
+        self.own: dict[int, dict[str, bool]] = {}
+        for pref in NotificationPreference.objects.filter(company=company, event=event.name):
+            if pref.user_id is None:
+                self.company_default[pref.channel] = pref.enabled
+            else:
+                self.own.setdefault(pref.user_id, {})[pref.channel] = pref.enabled
+
+    def channels(self, user: User | None) -> set[str]:
+        chosen = {**self.company_default, **(self.own.get(user.pk, {}) if user else {})}
+        wanted = {c for c in Channel.values if chosen.get(c, default_on(self.event, c))}
+        if not self.event.digest:
+            wanted.discard(Channel.EMAIL_DIGEST)
+        return wanted
+
+
+def choosable(company: Company) -> list[str]:
+    """The channels a member of ``company`` can choose: Telegram once the company has a
+    bot, the browser once this server has VAPID keys; the digest is a column of its own."""
+    from notifications import webpush
+
+    channels = [Channel.IN_APP, Channel.EMAIL]
+    if TelegramBot.objects.filter(company=company).exists():
+        channels.append(Channel.TELEGRAM)
+    if webpush.configured():
+        channels.append(Channel.WEBPUSH)
+    return [*channels, Channel.EMAIL_DIGEST]
+
+
 def wanted_channels(event: Event, company: Company, user: User | None) -> set[str]:
-    """The user's own choice per channel, else the company's default, else the event's
-    (``user`` None: what the company's default gives)."""
-    chosen: dict[str, bool] = {}
-    for pref in NotificationPreference.objects.filter(company=company, event=event.name).filter(
-        user__isnull=True
-    ):
-        chosen[pref.channel] = pref.enabled
-    if user is not None:
-        for pref in NotificationPreference.objects.filter(company=company, event=event.name, user=user):
-            chosen[pref.channel] = pref.enabled
-    return {channel for channel in Channel.values if chosen.get(channel, channel in event.channels)}
+    """The channels ``user`` gets ``event`` on (``user`` None: what the company's default gives)."""
+    return Choices(event, company).channels(user)
 
 
 def render(event: Event, company: Company, subject: Any, context: dict[str, Any]) -> Message:
@@ -80,7 +118,12 @@ def unsubscribe_url(*, user: User, company: Company, event: str) -> str:
     return settings.PUBLIC_URL.rstrip("/") + reverse("notification-unsubscribe", args=[token])
 
 
-def _email(delivery: Delivery, message: Message, company: Company) -> None:
+def language_of(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+def email_fill(delivery: Delivery, message: Message, company: Company) -> None:
+    """Subject, text and HTML of an e-mail delivery, in the active language."""
     context = {
         "title": message.title, "body": message.body, "url": settings.PUBLIC_URL.rstrip("/") + message.link,
         "company_name": company.name, "brand_color": company.brand_color,
@@ -89,6 +132,57 @@ def _email(delivery: Delivery, message: Message, company: Company) -> None:
     delivery.subject = message.title[:300]
     delivery.text = render_to_string("emails/notifications/notification.txt", context)
     delivery.html = render_to_string("emails/notifications/notification.html", context)
+
+
+class _Reach:
+    """The company's linked Telegram chats and the recipients' browsers, read once per notify."""
+
+    def __init__(self, company: Company, people: list[User]) -> None:
+        from notifications import webpush
+
+        bot = TelegramBot.objects.filter(company=company).exists()
+        self.chats = (
+            dict(TelegramChat.objects.filter(company=company, chat_id__isnull=False).values_list("user_id", "chat_id"))
+            if bot else {}
+        )  # fmt: skip
+        self.browsers: dict[int, list[int]] = {}
+        if webpush.configured():
+            for user_id, pk in PushSubscription.objects.filter(user__in=people).values_list("user_id", "pk"):
+                self.browsers.setdefault(user_id, []).append(pk)
+
+    def usable(self, user: User, channels: set[str]) -> set[str]:
+        """``channels`` without Telegram when no chat is linked, or the browser when none is on."""
+        if user.pk not in self.chats:
+            channels = channels - {Channel.TELEGRAM}
+        if user.pk not in self.browsers:
+            channels = channels - {Channel.WEBPUSH}
+        return channels
+
+
+def _deliveries(user: User, notification: Notification, channels: set[str], message: Message,
+                company: Company, reach: _Reach) -> list[Delivery]:  # fmt: skip
+    """The outbox rows of one recipient's notification (not yet saved)."""
+    from notifications import telegram, webpush
+
+    event = notification.event
+    url = settings.PUBLIC_URL.rstrip("/") + message.link
+    rows = []
+    common = {"company": company, "notification": notification, "event": event, "language": language_of(user)}
+    if Channel.EMAIL in channels and Channel.EMAIL_DIGEST not in channels:
+        delivery = Delivery(channel=Channel.EMAIL, address=user.email,
+                            unsubscribe_url=unsubscribe_url(user=user, company=company, event=event), **common)  # fmt: skip
+        email_fill(delivery, message, company)
+        rows.append(delivery)
+    if Channel.TELEGRAM in channels and (chat := reach.chats.get(user.pk)):
+        rows.append(Delivery(channel=Channel.TELEGRAM, address=str(chat), subject=message.title[:300],
+                             text=telegram.message_text(message.title, message.body, url), **common))  # fmt: skip
+    if Channel.WEBPUSH in channels:
+        for subscription in reach.browsers.get(user.pk, []):
+            text = webpush.payload(title=message.title, body=message.body, url=message.link,
+                                   tag=f"notification-{notification.pk}")  # fmt: skip
+            rows.append(Delivery(channel=Channel.WEBPUSH, address=str(subscription), subject=message.title[:300],
+                                 text=text, **common))  # fmt: skip
+    return rows
 
 
 @transaction.atomic
@@ -107,28 +201,24 @@ def notify(
     if users is not None:
         allowed = {user.pk for user in people} if definition.min_role or definition.named_user else None
         people = [u for u in users if allowed is None or u.pk in allowed]
+    choices = Choices(definition, company)
+    reach = _Reach(company, people)
     created: list[Notification] = []
     deliveries: list[Delivery] = []
     for user in people:
-        channels = wanted_channels(definition, company, user)
-        if not channels:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
+        channels = reach.usable(user, choices.channels(user))
+        if not channels - {Channel.EMAIL_DIGEST}:
+            continue  # nothing this user wants can reach them
+        with translation.override(language_of(user)):
             message = render(definition, company, subject_object, context)
             notification = Notification.objects.create(
                 company=company, recipient=user, event=event, title=message.title[:300], body=message.body,
                 link=message.link, in_app=Channel.IN_APP in channels,
+                digest_pending=Channel.EMAIL in channels and Channel.EMAIL_DIGEST in channels,
             )  # fmt: skip
             created.append(notification)
-            for channel in sorted(channels & SENDABLE):
-                delivery = Delivery(
-                    company=company, notification=notification, event=event, channel=channel, address=user.email,
-                    language=settings.LANGUAGE_CODE,
-                    unsubscribe_url=unsubscribe_url(user=user, company=company, event=event),
-                )  # fmt: skip
-                _email(delivery, message, company)
-                delivery.save()
-                deliveries.append(delivery)
+            deliveries.extend(_deliveries(user, notification, channels, message, company, reach))
+    Delivery.objects.bulk_create(deliveries)
     _after_commit(created, deliveries)
     log.info(
         "notify", notify_event=event, company=company.pk, recipients=len(created), deliveries=len(deliveries)
@@ -203,7 +293,7 @@ def unsubscribe_check(token: str) -> tuple[Company, User, str] | None:
         return None
     company = Company.objects.filter(pk=company_id).first()
     user = User.objects.filter(pk=user_id).first()
-    if company is None or user is None or data.get("e") not in EVENTS:
+    if company is None or user is None or (data.get("e") not in EVENTS and data.get("e") != DIGEST):
         return None
     return company, user, str(data["e"])
 
@@ -216,6 +306,8 @@ def unsubscribe(token: str) -> tuple[Company, str] | None:
     company, user, event = found
     from arvlite.core.tenancy import company_scope
 
+    names = [name for name, definition in EVENTS.items() if definition.digest] if event == DIGEST else [event]
     with company_scope(company):
-        preference_set(company=company, user=user, event=event, channel=Channel.EMAIL, enabled=False)
+        for name in names:  # the digest's link: no more e-mail, one by one or daily, for its events
+            preference_set(company=company, user=user, event=name, channel=Channel.EMAIL, enabled=False)
     return company, event

@@ -28,3 +28,11 @@ def send_expiry_reminders() -> dict[str, int]:
     from notifications import reminders
 
     return reminders.send_expiry_reminders()
+
+
+@shared_task(name="notifications.send_digests", ignore_result=True)
+def send_digests() -> int:
+    """The daily e-mail digests that are due (hourly: each company's digest hour comes)."""
+    from notifications import digest
+
+    return digest.send_digests()

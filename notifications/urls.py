@@ -18,4 +18,15 @@ urlpatterns = [
         views.CustomerUnsubscribeView.as_view(),
         name="notification-customer-unsubscribe",
     ),
+    path(
+        "c/<slug:company_slug>/notifications/telegram/",
+        views.TelegramLinkPageView.as_view(),
+        name="telegram-link-page",
+    ),
+    path(
+        "c/<slug:company_slug>/settings/telegram/",
+        views.TelegramBotPageView.as_view(),
+        name="telegram-bot-page",
+    ),
+    path("notifications-sw.js", views.service_worker, name="notifications-service-worker"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -22,13 +23,13 @@ from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import company_scope
 from companies.actors import signed_in_user
 from companies.models import Membership
-from notifications import services
+from companies.portal import CompanyPortalMixin
+from notifications import services, telegram, webpush
 from notifications.customers import customer_token_valid, customer_unsubscribe
-from notifications.models import Channel, Notification, NotificationPreference
+from notifications.models import Channel, Notification, NotificationPreference, TelegramChat
 from notifications.registry import EVENTS
 
 PAGE_SIZE = 30
-CHOOSABLE = (Channel.IN_APP, Channel.EMAIL)  # the channels this build can send on
 
 
 class NotificationListView(LoginRequiredMixin, View):
@@ -60,27 +61,30 @@ class NotificationOpenView(LoginRequiredMixin, View):
         return HttpResponseRedirect(target or reverse("notification-list-page"))
 
 
-def _grid(company: Any, user: Any) -> list[dict[str, Any]]:
-    rows = []
-    for event in EVENTS.values():
-        wanted = services.wanted_channels(event, company, user)
-        rows.append({"event": event, "channels": [(c, c in wanted) for c in CHOOSABLE]})
-    return rows
+def _cells(event: Any, channels: list[str], wanted: Any) -> list[tuple[str, bool | None]]:
+    """One cell per offered channel: on/off, or None where the channel does not apply
+    (the digest for an event that is not high-volume)."""
+    return [(c, None if c == Channel.EMAIL_DIGEST and not event.digest else c in wanted) for c in channels]
 
 
-def _defaults(company: Any) -> list[dict[str, Any]]:
-    chosen = {(p.event, p.channel): p.enabled
-              for p in NotificationPreference.objects.filter(company=company, user__isnull=True)}  # fmt: skip
-    return [{"event": event, "channels": [(c, chosen.get((event.name, c), c in event.channels)) for c in CHOOSABLE]}
-            for event in EVENTS.values()]  # fmt: skip
+def _grid(company: Any, user: Any, channels: list[str]) -> list[dict[str, Any]]:
+    choices = {name: services.Choices(event, company) for name, event in EVENTS.items()}
+    return [{"event": event, "channels": _cells(event, channels, choices[name].channels(user))}
+            for name, event in EVENTS.items()]  # fmt: skip
 
 
-def _save_own_choices(company: Any, user: Any, posted: Any) -> None:
+def _defaults(company: Any, channels: list[str]) -> list[dict[str, Any]]:
+    return _grid(company, None, channels)
+
+
+def _save_own_choices(company: Any, user: Any, posted: Any, channels: list[str]) -> None:
     """Keep a user's own row only where it differs from the company's default, so later
     changes of the defaults still reach them for everything they left alone."""
     for name, event in EVENTS.items():
         defaults = services.wanted_channels(event, company, None)
-        for channel in CHOOSABLE:
+        for channel in channels:
+            if channel == Channel.EMAIL_DIGEST and not event.digest:
+                continue
             wanted = f"{name}:{channel}" in posted
             if wanted == (channel in defaults):
                 NotificationPreference.objects.filter(
@@ -93,7 +97,8 @@ def _save_own_choices(company: Any, user: Any, posted: Any) -> None:
 
 
 class PreferencesView(LoginRequiredMixin, View):
-    """One grid per company: the user's own choices, and for owners the company defaults."""
+    """One grid per company: the user's own choices, and for owners the company defaults;
+    the Telegram link of each company with a bot, and this browser's push switch."""
 
     def _memberships(self, request: HttpRequest) -> list[Membership]:
         return list(
@@ -103,16 +108,22 @@ class PreferencesView(LoginRequiredMixin, View):
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        user = signed_in_user(request)
         sections = []
         for membership in self._memberships(request):
-            with company_scope(membership.company):
+            company = membership.company
+            with company_scope(company):
+                channels = services.choosable(company)
+                bot = telegram.bot_for(company)
                 sections.append({
-                    "company": membership.company, "rows": _grid(membership.company, signed_in_user(request)),
-                    "defaults": _defaults(membership.company) if role_allows(membership.role, Role.OWNER) else None,
+                    "company": company, "channels": channels, "rows": _grid(company, user, channels),
+                    "defaults": _defaults(company, channels) if role_allows(membership.role, Role.OWNER) else None,
+                    "bot": bot, "telegram_linked": bool(bot and telegram.chat_for(company, user)),
+                    "is_owner": role_allows(membership.role, Role.OWNER),
                 })  # fmt: skip
-        return render(
-            request, "notifications/preferences.html", {"sections": sections, "channels": CHOOSABLE}
-        )
+        return render(request, "notifications/preferences.html", {
+            "sections": sections, "vapid_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY if webpush.configured() else "",
+        })  # fmt: skip
 
     def post(self, request: HttpRequest) -> HttpResponse:
         membership = next((m for m in self._memberships(request) if m.company.slug == request.POST.get("company")),
@@ -123,17 +134,65 @@ class PreferencesView(LoginRequiredMixin, View):
         if scope == "company" and not role_allows(membership.role, Role.OWNER):
             return HttpResponse(status=403)
         with company_scope(membership.company):
+            channels = services.choosable(membership.company)
             if scope == "user":
-                _save_own_choices(membership.company, signed_in_user(request), request.POST)
-                messages.success(request, _("Notification settings saved."))
-                return HttpResponseRedirect(reverse("notification-preferences-page"))
-            for event in EVENTS:
-                for channel in CHOOSABLE:
-                    services.preference_set(company=membership.company, user=None if scope == "company" else signed_in_user(request),
-                                            event=event, channel=channel,
-                                            enabled=f"{event}:{channel}" in request.POST)  # fmt: skip
+                _save_own_choices(membership.company, signed_in_user(request), request.POST, channels)
+            else:
+                for name, event in EVENTS.items():
+                    for channel in channels:
+                        if channel == Channel.EMAIL_DIGEST and not event.digest:
+                            continue
+                        services.preference_set(company=membership.company, user=None, event=name,
+                                                channel=channel, enabled=f"{name}:{channel}" in request.POST)  # fmt: skip
         messages.success(request, _("Notification settings saved."))
         return HttpResponseRedirect(reverse("notification-preferences-page"))
+
+
+class TelegramLinkPageView(CompanyPortalMixin, View):
+    """ "Link my Telegram": a fresh one-time deep link, opened at once; or unlink."""
+
+    read_role = Role.VIEWER
+    write_role = Role.VIEWER
+
+    def post(self, request: HttpRequest, company_slug: str) -> HttpResponse:
+        user = signed_in_user(request)
+        if request.POST.get("action") == "unlink":
+            TelegramChat.objects.filter(company=self.company, user=user).delete()
+            messages.success(request, _("Telegram unlinked."))
+            return HttpResponseRedirect(reverse("notification-preferences-page"))
+        try:
+            return HttpResponseRedirect(telegram.link_start(self.company, user))
+        except telegram.BotSetupError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("notification-preferences-page"))
+
+
+class TelegramBotPageView(CompanyPortalMixin, View):
+    """The company's Telegram bot (owners): connect with the token from @BotFather, or remove."""
+
+    read_role = Role.OWNER
+    write_role = Role.OWNER
+
+    def get(self, request: HttpRequest, company_slug: str) -> HttpResponse:
+        return render(request, "notifications/telegram_bot.html", {
+            "company": self.company, "membership": self.membership, "bot": telegram.bot_for(self.company),
+            "webhook_url": telegram.webhook_url(self.company),
+            "linked": TelegramChat.objects.filter(company=self.company, chat_id__isnull=False).count(),
+        })  # fmt: skip
+
+    def post(self, request: HttpRequest, company_slug: str) -> HttpResponse:
+        here = reverse("telegram-bot-page", args=[self.company.slug])
+        if request.POST.get("action") == "remove":
+            telegram.bot_disconnect(self.company)
+            messages.success(request, _("The Telegram bot is removed."))
+            return HttpResponseRedirect(here)
+        try:
+            bot = telegram.bot_connect(self.company, request.POST.get("bot_token", ""))
+        except telegram.BotSetupError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(here)
+        messages.success(request, _("@%(bot)s is connected. Members can now link their Telegram.") % {"bot": bot.username})  # fmt: skip
+        return HttpResponseRedirect(here)
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # mail clients POST here without a session (RFC 8058)
@@ -149,7 +208,8 @@ class UnsubscribeView(View):
             return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         company, event = done
         return render(request, "notifications/unsubscribe.html",
-                      {"done": True, "company": company, "event": EVENTS[event]})  # fmt: skip
+                      {"done": True, "company": company,
+                       "event_label": EVENTS[event].label if event in EVENTS else _("Daily e-mail digest")})  # fmt: skip
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # mail clients POST here without a session (RFC 8058)
@@ -165,3 +225,10 @@ class CustomerUnsubscribeView(View):
         if customer_unsubscribe(token) is None:
             return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "notifications/unsubscribe.html", {"done": True, "customer": True})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The Web Push service worker, from the site's root so its scope covers every page."""
+    response = render(request, "notifications/service_worker.js", content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"  # browsers re-check it; a fix reaches them at once
+    return response

@@ -26,8 +26,27 @@ ensure_apt() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   say "Installing system packages: ${missing[*]}"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_waiting update -qq
+  DEBIAN_FRONTEND=noninteractive apt_waiting install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# apt_waiting ARGS...: apt-get, waiting (up to 10 minutes) while another apt or dpkg
+# process holds its lock instead of failing at once.
+apt_waiting() {
+  local errors tries=0
+  errors="$(mktemp)"
+  until as_root apt-get -o DPkg::Lock::Timeout=600 "$@" 2>"$errors"; do
+    if grep -q "Could not get lock" "$errors" && [ $tries -lt 120 ]; then
+      [ $tries -eq 0 ] && say "Another apt or dpkg process holds the package lock; waiting for it to finish..."
+      tries=$((tries + 1))
+      sleep 5
+    else
+      cat "$errors" >&2
+      rm -f "$errors"
+      return 1
+    fi
+  done
+  rm -f "$errors"
 }
 
 find_python() {

@@ -96,3 +96,16 @@ def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("company-dashboard", company_slug=membership.company.slug)
     context = {"invitation": invitation, "has_account": has_account, "form": form, "token": token}
     return render(request, "companies/invitation_accept.html", context)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers a signed-in user's choice for the
+    e-mails and messages sent to them."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response

@@ -21,7 +21,7 @@ from notifications import services
 from notifications.models import Channel, Notification
 from notifications.registry import EVENTS
 
-SETTABLE_CHANNELS = [Channel.IN_APP, Channel.EMAIL]
+SETTABLE_CHANNELS = list(Channel.values)
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
@@ -106,10 +106,12 @@ class PreferenceViewSet(viewsets.GenericViewSet):
             Membership.objects.filter(user=user).select_related("company").order_by("company__name")
         ):
             with company_scope(membership.company):
+                offered = services.choosable(membership.company)
                 for event in EVENTS.values():
                     wanted = services.wanted_channels(event, membership.company, user)
                     rows.extend({"company": membership.company.slug, "event": event.name, "channel": channel,
-                                 "enabled": channel in wanted, "scope": "user"} for channel in SETTABLE_CHANNELS)  # fmt: skip
+                                 "enabled": channel in wanted, "scope": "user"} for channel in offered
+                                if channel != Channel.EMAIL_DIGEST or event.digest)  # fmt: skip
         return Response(rows)
 
     @extend_schema(summary="Turn one event's channel on or off", request=PreferenceSerializer,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from arvlite.core.roles import Role
-from arvlite.core.tests.matrix import Expect
+from arvlite.core.tests.matrix import Expect, Page
 from companies.models import Company
 
 
@@ -21,4 +21,23 @@ API_ROUTES = {
     "notification-preference-list": Expect(
         {"GET": Role.VIEWER, "POST": Role.VIEWER}, kind="user", payloads={"POST": _preference}
     ),
+    # A malformed token is refused (400) by those allowed past the roles: nothing leaves for Telegram.
+    "telegram-bot": Expect(
+        {"GET": Role.OWNER, "PUT": Role.OWNER, "DELETE": Role.OWNER},
+        payloads={"PUT": lambda company: {"bot_token": "not-a-token"}},
+    ),
+    "telegram-link": Expect({"POST": Role.VIEWER, "DELETE": Role.VIEWER}),
+    "telegram-webhook": Expect(
+        {"POST": None}, kind="public", kwargs=lambda company: {"company_slug": company.slug}
+    ),
+    "push-subscription": Expect(
+        {"POST": Role.VIEWER, "DELETE": Role.VIEWER},
+        kind="user",
+        payloads={"POST": lambda company: {"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": {}}},
+    ),
+}
+
+PORTAL_PAGES = {
+    "telegram-bot-page": Page(Role.OWNER, post=lambda company: {"bot_token": "not-a-token"}),
+    "telegram-link-page": Page(Role.VIEWER, post=lambda company: {"action": "unlink"}),
 }

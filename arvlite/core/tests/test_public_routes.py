@@ -42,6 +42,7 @@ OUTSIDE_ROUTES = {
     "notification-preferences-page": "signed in (their companies)",
     "notification-unsubscribe": "signed link holder (from the e-mail)",
     "notification-customer-unsubscribe": "signed link holder (a customer's reminder e-mail)",
+    "notifications-service-worker": "anyone (the Web Push service worker script)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
