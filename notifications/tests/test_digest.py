@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,7 @@ def test_a_chosen_digest_holds_the_emails_and_sends_one_a_day(
         assert not Delivery.objects.filter(notification__recipient=editor).exists()  # no e-mail one by one
         assert Notification.objects.filter(recipient=editor, digest_pending=True, in_app=True).count() == 2
 
-    tomorrow = timezone.localdate(timezone.now(), MOSCOW) + timezone.timedelta(days=1)
+    tomorrow = timezone.localdate(timezone.now(), MOSCOW) + timedelta(days=1)
     early = datetime.combine(tomorrow, datetime.min.time(), tzinfo=MOSCOW).replace(hour=7)
     assert digest.send_digests(now=early) == 0  # before the digest hour
     later = early.replace(hour=9)
