@@ -20,7 +20,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.models import Delivery, ExpiryReminder, Notification, NotificationPreference
+from notifications.models import (
+    Delivery,
+    ExpiryReminder,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+    TelegramBot,
+    TelegramChat,
+)
 from notifications.registry import EVENTS
 
 RETRYABLE = (Delivery.Status.FAILED, Delivery.Status.QUEUED)
@@ -168,3 +176,34 @@ class ExpiryReminderAdmin(_NoAddOrChange):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deleting one would send its reminder again
+
+
+@admin.register(TelegramBot)
+class TelegramBotAdmin(_NoAddOrChange):
+    """The companies' Telegram bots; the token never appears here (owners replace it in the
+    portal). Deleting one stops Telegram messages for that company."""
+
+    list_display = ["company", "username", "created_at"]
+    search_fields = ["company__name", "company__slug", "username"]
+    list_select_related = ["company"]
+    fields = readonly_fields = ("company", "username", "created_at")
+
+
+@admin.register(TelegramChat)
+class TelegramChatAdmin(_NoAddOrChange):
+    list_display = ["user", "company", "chat_id", "linked_at"]
+    list_filter = ["company"]
+    search_fields = ["user__email", "company__name", "company__slug"]
+    list_select_related = ["user", "company"]
+    fields = readonly_fields = ("company", "user", "chat_id", "linked_at")
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(_NoAddOrChange):
+    """Browsers that show notifications; deleting one turns them off there."""
+
+    list_display = ["user", "user_agent", "created_at", "last_sent_at"]
+    search_fields = ["user__email", "user_agent"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = ("user", "endpoint", "user_agent", "created_at", "last_sent_at")

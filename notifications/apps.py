@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from arvlite.core.email import use_outbox
+        from notifications.outbox import enqueue_email
         from notifications.receivers import connect  # ready(): models are loaded now
 
         connect()
+        use_outbox(enqueue_email)  # companies' e-mails to customers go through the outbox

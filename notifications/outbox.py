@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from django.conf import settings
@@ -76,6 +77,19 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now(),
                                                                           last_error="")  # fmt: skip
     return Status.SENT
+
+
+def enqueue_email(
+    *, company: Any, to: str, subject: str, text: str, html: str, kind: str, language: str
+) -> None:
+    """A company's e-mail to a customer (order mails), as an outbox row sent after commit."""
+    from notifications.tasks import send_delivery
+
+    delivery = Delivery.objects.with_scopes_disabled().create(
+        company=company, event=f"mail:{kind}"[:60], channel=Channel.EMAIL, address=to, language=language or "ru",
+        subject=subject[:300], text=text, html=html,
+    )  # fmt: skip
+    send_delivery.delay_on_commit(delivery.pk)
 
 
 def _not_for_recipient(delivery: Delivery) -> str | None:

@@ -35,5 +35,9 @@ def _send(order: Order, template: str, *, previous: str) -> None:
             "url": customer_page_url(order.access_token),
         }
     send_templated_email(
-        to=order.customer_email, template=template, context=context, language=order.customer_language
+        to=order.customer_email,
+        template=template,
+        context=context,
+        language=order.customer_language,
+        company=order.company,
     )

@@ -186,3 +186,29 @@ def test_staff_who_may_only_view_the_outbox_cannot_retry(
     client.post(f"{BASE}/delivery/", {"action": "retry", "_selected_action": [delivery.pk]})
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
+
+
+def test_the_channel_pages_open_and_never_show_the_bot_token(
+    client: Client, operator: User, company: Company, editor: User
+) -> None:
+    from arvlite.core.encryption import encrypt
+    from notifications.models import PushSubscription, TelegramBot, TelegramChat
+
+    token = "123456789:AAEsecretsecretsecretsecretsecret_zz"
+    with company_scope(company):
+        bot = TelegramBot.objects.create(company=company, token_encrypted=encrypt(token), username="alice_bot",
+                                         webhook_secret="s" * 20)  # fmt: skip
+        chat = TelegramChat.objects.create(
+            company=company, user=editor, chat_id=5001, linked_at=timezone.now()
+        )
+    browser = PushSubscription.objects.create(user=editor, endpoint="https://fcm.googleapis.com/fcm/send/abc",
+                                              p256dh="k", auth="a", user_agent="Firefox")  # fmt: skip
+    for path in (f"{BASE}/telegrambot/", f"{BASE}/telegrambot/{bot.pk}/change/", f"{BASE}/telegramchat/",
+                 f"{BASE}/telegramchat/{chat.pk}/change/", f"{BASE}/pushsubscription/",
+                 f"{BASE}/pushsubscription/{browser.pk}/change/"):  # fmt: skip
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert token not in page.content.decode()
+        assert bot.token_encrypted not in page.content.decode()
+    assert "alice_bot" in client.get(f"{BASE}/telegrambot/").content.decode()
+    assert "Firefox" in client.get(f"{BASE}/pushsubscription/").content.decode()

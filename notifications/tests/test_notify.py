@@ -237,3 +237,26 @@ def test_a_member_removed_after_queueing_is_not_mailed(company: Company, manager
         delivery = Delivery.objects.get(address=manager.email)
     assert outbox.deliver(delivery.pk) == Delivery.Status.SUPPRESSED
     assert mail.outbox == []
+
+
+def test_a_customers_order_mail_goes_through_the_outbox(
+    company: Company, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from orders.tests.factories import make_order
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 1
+    with django_capture_on_commit_callbacks(execute=True), company_scope(company):
+        order = make_order(company, customer_email="jane@customer.example")
+    with scopes_disabled():
+        delivery = Delivery.objects.get(address="jane@customer.example")
+    assert delivery.company_id == company.pk
+    assert delivery.event == "mail:orders/order_created"
+    assert order.number in delivery.subject
+    # Written with the order, sent by the outbox: the SMTP refusal is recorded on the row.
+    assert delivery.status == Delivery.Status.FAILED
+    assert "SMTPServerDisconnected" in delivery.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Delivery.objects.with_scopes_disabled().filter(pk=delivery.pk).update(status=Delivery.Status.QUEUED)
+    assert outbox.deliver(delivery.pk) == Delivery.Status.SENT
+    assert mail.outbox[-1].to == ["jane@customer.example"]
