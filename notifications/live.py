@@ -18,16 +18,25 @@ from notifications.models import Notification
 log = structlog.get_logger(__name__)
 
 
-def _send(user_id: int, payload: dict[str, Any]) -> None:
+def _send_all(messages: list[tuple[int, dict[str, Any]]]) -> None:
+    """Each payload to its user's group, in one event loop (one round of async_to_sync for
+    a whole company-wide notice, not one per recipient)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
+
+    async def send() -> None:
+        for user_id, payload in messages:
+            await layer.group_send(user_group(user_id), {"type": "notification.message", "payload": payload})
+
     try:
-        async_to_sync(layer.group_send)(
-            user_group(user_id), {"type": "notification.message", "payload": payload}
-        )
+        async_to_sync(send)()
     except Exception as error:
-        log.warning("notification.push_failed", user=user_id, error=repr(error))
+        log.warning("notification.push_failed", users=len(messages), error=repr(error))
+
+
+def _send(user_id: int, payload: dict[str, Any]) -> None:
+    _send_all([(user_id, payload)])
 
 
 def payload_for(notification: Notification, unread: int) -> dict[str, Any]:
@@ -40,10 +49,10 @@ def payload_for(notification: Notification, unread: int) -> dict[str, Any]:
 
 def push_after_commit(notifications: list[Notification]) -> None:
     def push() -> None:
-        from notifications.services import unread_count
+        from notifications.services import unread_counts
 
-        for notification in notifications:
-            _send(notification.recipient_id, payload_for(notification, unread_count(notification.recipient)))
+        counts = unread_counts([n.recipient_id for n in notifications])
+        _send_all([(n.recipient_id, payload_for(n, counts.get(n.recipient_id, 0))) for n in notifications])
 
     if notifications:
         transaction.on_commit(push)

@@ -5,13 +5,16 @@ reason. A worker killed while sending leaves it ``sending``: the sweep requeues 
 
 from __future__ import annotations
 
+import contextlib
 import random
+import smtplib
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -34,6 +37,28 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(base * random.uniform(0.75, 1.25), 6 * 3600))  # noqa: S311 - not crypto
 
 
+_local = threading.local()
+
+
+def _connection() -> Any:
+    """This thread's e-mail connection, kept open between deliveries (a new SMTP session
+    per message costs more than the message); dropped after any failure."""
+    wanted = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+    if getattr(_local, "connection", None) is None or _local.settings != wanted:  # settings changed (tests)
+        _drop_connection()
+        connection = get_connection()
+        connection.open()  # may raise (the server is down): nothing is kept then
+        _local.connection, _local.settings = connection, wanted
+    return _local.connection
+
+
+def _drop_connection() -> None:
+    connection, _local.connection = getattr(_local, "connection", None), None
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
 def _send_email(delivery: Delivery) -> None:
     headers = {}
     if delivery.unsubscribe_url:
@@ -43,7 +68,18 @@ def _send_email(delivery: Delivery) -> None:
                                      headers=headers)  # fmt: skip
     if delivery.html:
         message.attach_alternative(delivery.html, "text/html")
-    message.send()
+    for attempt in (1, 2):
+        message.connection = _connection()
+        try:
+            message.send()
+            return
+        except smtplib.SMTPServerDisconnected:
+            _drop_connection()  # the kept connection timed out on the server's side: once more, fresh
+            if attempt == 2:
+                raise
+        except Exception:
+            _drop_connection()
+            raise
 
 
 SENDERS = {Channel.EMAIL: _send_email, Channel.TELEGRAM: telegram.send, Channel.WEBPUSH: webpush.send}

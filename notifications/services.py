@@ -13,7 +13,7 @@ import structlog
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,6 +33,7 @@ from notifications.registry import EVENTS, Event, event_for
 
 log = structlog.get_logger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+DELIVERY_BATCH = 50  # deliveries per task when one notice has many recipients
 DIGEST = "digest"  # the unsubscribe token's "event" for the daily digest (all digest events)
 
 
@@ -203,20 +204,22 @@ def notify(
         people = [u for u in users if allowed is None or u.pk in allowed]
     choices = Choices(definition, company)
     reach = _Reach(company, people)
-    created: list[Notification] = []
-    deliveries: list[Delivery] = []
+    planned: list[tuple[User, set[str], Message, Notification]] = []
     for user in people:
         channels = reach.usable(user, choices.channels(user))
         if not channels - {Channel.EMAIL_DIGEST}:
             continue  # nothing this user wants can reach them
         with translation.override(language_of(user)):
             message = render(definition, company, subject_object, context)
-            notification = Notification.objects.create(
-                company=company, recipient=user, event=event, title=message.title[:300], body=message.body,
-                link=message.link, in_app=Channel.IN_APP in channels,
-                digest_pending=Channel.EMAIL in channels and Channel.EMAIL_DIGEST in channels,
-            )  # fmt: skip
-            created.append(notification)
+        planned.append((user, channels, message, Notification(
+            company=company, recipient=user, event=event, title=message.title[:300], body=message.body,
+            link=message.link, in_app=Channel.IN_APP in channels,
+            digest_pending=Channel.EMAIL in channels and Channel.EMAIL_DIGEST in channels,
+        )))  # fmt: skip
+    created = Notification.objects.bulk_create([notification for *_rest, notification in planned])
+    deliveries: list[Delivery] = []
+    for user, channels, message, notification in planned:
+        with translation.override(language_of(user)):
             deliveries.extend(_deliveries(user, notification, channels, message, company, reach))
     Delivery.objects.bulk_create(deliveries)
     _after_commit(created, deliveries)
@@ -230,8 +233,15 @@ def _after_commit(notifications: list[Notification], deliveries: list[Delivery])
     from notifications.live import push_after_commit
     from notifications.tasks import send_delivery  # tasks import services: the one cycle
 
-    for delivery in deliveries:
-        send_delivery.delay_on_commit(delivery.pk)
+    if len(deliveries) == 1:
+        send_delivery.delay_on_commit(deliveries[0].pk)
+    elif deliveries:
+        from notifications.tasks import send_deliveries
+
+        # A company-wide notice: batches, so a thousand recipients are tens of tasks.
+        ids = [delivery.pk for delivery in deliveries]
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            send_deliveries.delay_on_commit(ids[start : start + DELIVERY_BATCH])
     push_after_commit([n for n in notifications if n.in_app])
 
 
@@ -251,6 +261,18 @@ def visible_to(user: User) -> Any:
 
 def unread_count(user: User) -> int:
     return int(visible_to(user).filter(read_at__isnull=True).count())
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """``unread_count`` of many users in one query (for a company-wide live push)."""
+    personal = [name for name, event in EVENTS.items() if event.named_user]
+    rows = (
+        Notification.objects.filter(recipient_id__in=set(user_ids), in_app=True, read_at__isnull=True)
+        .filter(Q(company__memberships__user=F("recipient")) | Q(event__in=personal))
+        .values("recipient_id")
+        .annotate(unread=Count("id", distinct=True))
+    )
+    return {row["recipient_id"]: row["unread"] for row in rows}
 
 
 def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

@@ -14,6 +14,15 @@ def send_delivery(delivery_id: int) -> str:
     return outbox.deliver(delivery_id)
 
 
+@shared_task(base=DjangoTask, name="notifications.send_deliveries", ignore_result=True)
+def send_deliveries(delivery_ids: list[int]) -> int:
+    """Send a batch (one company-wide notice); each delivery is still claimed on its own,
+    so a batch that runs twice, or beside a retry, sends nothing twice."""
+    from notifications import outbox
+
+    return sum(outbox.deliver(pk) == "sent" for pk in delivery_ids)
+
+
 @shared_task(name="notifications.sweep_deliveries", ignore_result=True)
 def sweep_deliveries() -> int:
     """Send again what a lost task or a killed worker left in the outbox."""

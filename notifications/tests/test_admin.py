@@ -3,7 +3,6 @@ at, and "Retry" puts failed deliveries back in the queue and sends them."""
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -18,19 +17,10 @@ from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from notifications.models import Channel, Delivery, ExpiryReminder, Notification, NotificationPreference
 from notifications.services import notify, preference_set
+from notifications.tests.test_notify import REFUSING_BACKEND
 
 pytestmark = pytest.mark.django_db
 BASE = "/admin/notifications"
-
-
-class RefusingBackend:
-    """An SMTP server that refuses every message."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def send_messages(self, messages: Any) -> int:
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
 @pytest.fixture
@@ -121,7 +111,7 @@ def test_retry_requeues_a_failed_delivery_and_sends_it(
     client: Client, operator: User, company: Company, owner: User, editor: User, settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     settings.NOTIFICATION_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True):
         content_ready(company)
@@ -156,7 +146,7 @@ def test_retry_makes_a_queued_delivery_due_now(
     client: Client, operator: User, company: Company, editor: User, settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     with django_capture_on_commit_callbacks(execute=True):
         content_ready(company)
     waiting = deliveries()[editor.email]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.utils import timezone
 
@@ -28,14 +29,14 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An SMTP server that refuses every message (the test's stand-in for one that is down)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
 
     def send_messages(self, messages: Any) -> int:
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+REFUSING_BACKEND = f"{__name__}.RefusingBackend"
 
 
 def content_ready(company: Company, **kwargs: Any) -> list[Notification]:
@@ -100,7 +101,7 @@ def test_a_user_who_left_hears_nothing_and_preferences_count(
 def test_a_refusing_smtp_server_is_retried_then_failed_with_the_reason(
     company: Company, editor: User, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     with django_capture_on_commit_callbacks(execute=True):
         content_ready(company)
@@ -244,7 +245,7 @@ def test_a_customers_order_mail_goes_through_the_outbox(
 ) -> None:
     from orders.tests.factories import make_order
 
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     settings.NOTIFICATION_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True), company_scope(company):
         order = make_order(company, customer_email="jane@customer.example")
