@@ -112,3 +112,32 @@ def test_the_bell_counts_up_and_toasts_when_a_worker_finishes_a_video(
 
     page.click("[data-testid=notification-bell]")  # the dropdown lists it first
     assert page.locator("[data-bell-list] li").first.inner_text() == note.title
+
+
+def test_the_notification_pages_fit_a_phone(page: Any) -> None:
+    """390 px wide, with every channel column of a company with a Telegram bot: the grid
+    scrolls inside its card, the page itself never sideways."""
+    from arvlite.core.encryption import encrypt
+    from notifications.models import TelegramBot
+    from notifications.services import notify
+
+    company = CompanyFactory(name="Sunny Portraits", slug="sunny")
+    owner = UserFactory(email="anna@sunny.example.com")
+    MembershipFactory(company=company, user=owner, role=Role.OWNER)
+    with company_scope(company):
+        TelegramBot.objects.create(company=company, token_encrypted=encrypt("1:x"), username="sunny_portraits_bot",
+                                   webhook_secret="s" * 20)  # fmt: skip
+        notify("content.ready", company=company, subject_object=make_content(company))
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", owner.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/c/sunny/")
+    for path in ("/notifications/", "/notifications/preferences/", "/c/sunny/settings/telegram/"):
+        page.goto(path)
+        assert page.evaluate(fits), path
+    page.goto("/notifications/preferences/")
+    assert page.locator("[data-testid=telegram-link-sunny]").is_visible()
+    assert page.locator("[data-testid=pref-video\\.ready-email_digest]").count() == 1
