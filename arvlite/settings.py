@@ -43,7 +43,17 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people and phones reach this site at: every link in QR codes, labels, export
+# packs, e-mails and viewer answers is built on it. In development it follows HOST/PORT
+# (scripts/run serves there); in production it must be set, or every link would be wrong.
+PUBLIC_URL = env.str("PUBLIC_URL", default="").rstrip("/")
+if not PUBLIC_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PUBLIC_URL must be set when DEBUG is off: the address users and phones reach this site at, "
+            "e.g. PUBLIC_URL=https://arvlite.example.com (QR codes, e-mails and viewer links are built on it)."
+        )
+    PUBLIC_URL = f"http://{env.str('HOST', default='127.0.0.1')}:{env.str('PORT', default='8000')}"
 # Fernet keys for secrets stored in the database (arvlite/core/encryption.py).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
@@ -301,6 +311,12 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 # Without a broker the embedded run executes tasks in process, right where they are sent.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Without beat (the embedded run, where tasks run in process) nothing rolls scans up on a
+# schedule: the analytics pages then roll up the last two days themselves when their figures
+# are older than this many seconds (0: never; production relies on the periodic task).
+ANALYTICS_ROLLUP_ON_READ_SECONDS = env.int(
+    "ANALYTICS_ROLLUP_ON_READ_SECONDS", default=60 if CELERY_TASK_ALWAYS_EAGER else 0
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -24,6 +24,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "warning")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
 # Media of this run and worker goes to a temporary directory, removed by the root conftest.
 # (A Celery worker started by a test is told the test's directory instead.)
 os.environ["MEDIA_ROOT"] = os.environ.get("ARVLITE_TEST_MEDIA_ROOT") or os.path.join(

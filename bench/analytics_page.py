@@ -282,6 +282,7 @@ def main() -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="arvlite.settings",
         DEBUG="false",
+        PUBLIC_URL="https://arvlite.example.com",
         LOG_LEVEL="warning",
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",

@@ -267,7 +267,11 @@ def environment(db: str, tasks: str, workdir: Path, api_url: str) -> dict[str, s
     if db == "sqlite":
         env.update(DEBUG="true", DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}")
     else:
-        env.update(DEBUG="false", DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}")
+        env.update(
+            DEBUG="false",
+            PUBLIC_URL="https://arvlite.example.com",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}",
+        )
         # Production settings but plain static files storage: a webhook serves no static file,
         # and collectstatic's compression for the manifest storage would take a minute.
         (workdir / "bench_settings.py").write_text(BENCH_SETTINGS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 
 from arcontent.analytics.figures import Counts, Figures, figures_for, totals_for
@@ -44,10 +45,21 @@ def _key(company: Company, kind: str, scope: object, period: Period) -> str:
     return f"analytics:{company.pk}:{generation}:{kind}:{scope}:{period.first}:{period.last}"
 
 
+def rolled_up_recently(company: Company) -> None:
+    """Where no periodic roll-up runs (``ANALYTICS_ROLLUP_ON_READ_SECONDS``), roll up the
+    last two days when the figures are older than that: a scan shows within a minute."""
+    seconds = settings.ANALYTICS_ROLLUP_ON_READ_SECONDS
+    if seconds > 0 and cache.add(f"analytics:rolled-on-read:{company.pk}", 1, timeout=seconds):
+        from arcontent.analytics.rollups import rollup_recent  # rollups import this module
+
+        rollup_recent(company=company, days=2)
+
+
 def figures_cached(
     *, company: Company, period: Period, project: Project | None = None, content: ARContent | None = None
 ) -> Figures:
     """``figures_for``, from the cache when this roll-up generation was asked before."""
+    rolled_up_recently(company)
     scope = f"c{content.pk}" if content else (f"p{project.pk}" if project else "all")
     key = _key(company, "figures", scope, period)
     figures = cache.get(key)
@@ -58,6 +70,7 @@ def figures_cached(
 
 
 def totals_cached(*, company: Company, period: Period) -> Counts:
+    rolled_up_recently(company)
     key = _key(company, "totals", "all", period)
     totals = cache.get(key)
     if totals is None:

@@ -76,6 +76,26 @@ def test_it_refuses_the_development_secret_key_when_debug_is_off() -> None:
 
 
 @pytest.mark.slow  # starts manage.py
+def test_production_without_public_url_is_a_start_up_error() -> None:
+    env = {**PRODUCTION_LIKE}
+    env.pop("PUBLIC_URL")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "PUBLIC_URL must be set" in result.stderr
+
+
+@pytest.mark.slow  # starts manage.py
+def test_in_development_public_url_follows_host_and_port() -> None:
+    code = "from django.conf import settings; print(settings.PUBLIC_URL)"
+    result = run_manage("shell", "-c", code, env={"DEBUG": "true", "HOST": "192.168.1.20", "PORT": "18555"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://192.168.1.20:18555"
+    chosen = run_manage("shell", "-c", code, env={"DEBUG": "true", "PORT": "18555",
+                                                  "PUBLIC_URL": "https://studio.example.com/"})  # fmt: skip
+    assert chosen.stdout.strip().splitlines()[-1] == "https://studio.example.com"
+
+
+@pytest.mark.slow  # starts manage.py
 def test_it_refuses_an_unknown_log_format() -> None:
     result = run_manage("check", env={"DEBUG": "true", "LOG_FORMAT": "xml"})
     assert result.returncode != 0
