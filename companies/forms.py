@@ -18,9 +18,13 @@ class SignupForm(forms.Form):
 class CompanyCreateForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
     slug = forms.CharField(
-        label=_("Address"),
+        label=_("Web address"),
         max_length=60,
-        help_text=_("Used in links: lower-case Latin letters, digits and hyphens, e.g. sunny-studio."),
+        required=False,
+        help_text=_(
+            "Made from the name; change it if you like: lower-case Latin letters, digits and hyphens."
+        ),
+        widget=forms.TextInput(attrs={"data-slug-from": "id_name", "autocomplete": "off"}),
     )
 
 

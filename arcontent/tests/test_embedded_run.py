@@ -174,7 +174,9 @@ def test_scans_on_the_embedded_run_reach_the_analytics_page(server: tuple[str, d
 
     # Within the minute the figures stand; a roll-up in another process (`manage.py
     # rollup_views` beside `scripts/run`) makes the server drop them, not show them for an hour.
-    scan = requests.get(f"{base}/api/viewer/ar/{unique_id}/manifest", headers={"User-Agent": PHONE}, timeout=10)
+    scan = requests.get(
+        f"{base}/api/viewer/ar/{unique_id}/manifest", headers={"User-Agent": PHONE}, timeout=10
+    )
     assert scan.status_code == 200
     assert cards(browser.get(f"{base}/c/{slug}/analytics/", timeout=30).text)["total-views"] == "3"
     rolled = manage("rollup_views", env=env)

@@ -44,8 +44,10 @@ class CompanyCreateSerializer(serializers.ModelSerializer[Company]):
     # Declared explicitly to skip the model's unique check: the service reports a taken
     # slug, also when two requests race for it.
     slug = serializers.CharField(
-        max_length=60, help_text="Lower-case letters, digits and hyphens; used in URLs."
-    )
+        max_length=60, required=False,
+        help_text="Lower-case letters, digits and hyphens; used in URLs. Omitted: made from the name "
+                  "(Cyrillic transliterated), a free variant when taken.",
+    )  # fmt: skip
 
     class Meta:
         model = Company

@@ -21,6 +21,7 @@ urlpatterns = [
     path("invitations/accept/", auth_views.InvitationAcceptView.as_view(), name="invitation-accept"),
     # Companies
     path("companies/", views.CompanyListView.as_view({"get": "list", "post": "create"}), name="company-list"),
+    path("company-slug/", views.SlugSuggestionView.as_view(), name="company-slug-suggestion"),
     path(
         f"{C}/",
         views.CompanyDetailView.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from arvlite.core.api.permissions import HasCompanyRole, IsSignedInPerson
 from arvlite.core.roles import Role
@@ -28,6 +33,7 @@ from companies.api.serializers import (
     MembershipUpdateSerializer,
 )
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership
+from companies.slugs import free_slug
 
 
 @extend_schema_view(
@@ -51,7 +57,9 @@ class CompanyListView(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         data = CompanyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        company = services.company_create(owner=signed_in_user(request), **data.validated_data)
+        fields = dict(data.validated_data)
+        fields["slug"] = fields.get("slug") or free_slug(fields["name"])
+        company = services.company_create(owner=signed_in_user(request), **fields)
         created = selectors.company_list_for_user(user=request.user).get(pk=company.pk)
         return Response(CompanySerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -215,3 +223,25 @@ class AuditEntryViewSet(CompanyScopedMixin, mixins.ListModelMixin, viewsets.Gene
             return AuditEntry.objects.none()
         # Scoped manager: the active company scope limits this to self.company.
         return AuditEntry.objects.select_related("actor").all()
+
+
+class SlugSuggestionSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    url = serializers.CharField(help_text="The company's portal address with this slug.")
+
+
+class SlugSuggestionView(APIView):
+    """The web address a new company of this name would get (for the form, as you type)."""
+
+    permission_classes = [IsSignedInPerson]
+    serializer_class = SlugSuggestionSerializer
+
+    @extend_schema(summary="Suggest a free web address for a company name",
+                   parameters=[OpenApiParameter("name", OpenApiTypes.STR, required=True)],
+                   responses={200: SlugSuggestionSerializer})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        name = request.query_params.get("name", "").strip()[:200]
+        if not name:
+            raise exceptions.ValidationError({"name": ["This field is required."]})
+        slug = free_slug(name)
+        return Response({"slug": slug, "url": f"{settings.PUBLIC_URL}/c/{slug}/"})

@@ -36,6 +36,7 @@ def fresh_api_key(company: Company) -> dict[str, Any]:
 API_ROUTES = {
     # Open to anyone (each answers 4xx to the empty bodies the matrix sends, never 5xx).
     "auth-register": Expect({"POST": None}, kind="public"),
+    "company-slug-suggestion": Expect({"GET": Role.VIEWER}, kind="user"),
     "auth-token": Expect({"POST": None}, kind="public"),
     "auth-token-refresh": Expect({"POST": None}, kind="public"),
     "auth-password-reset": Expect({"POST": None}, kind="public"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from companies.dashboard import dashboard_panels
 from companies.forms import CompanyCreateForm, CompanySettingsForm
 from companies.models import Company
 from companies.portal import CompanyPortalMixin
+from companies.slugs import free_slug
 from companies.views.base import CompanyActionView
 
 
@@ -41,14 +43,18 @@ def company_create_page(request: HttpRequest) -> HttpResponse:
     form = CompanyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = services.company_create(owner=signed_in_user(request), **form.cleaned_data)
+            fields = {**form.cleaned_data}
+            fields["slug"] = fields["slug"] or free_slug(fields["name"])
+            company = services.company_create(owner=signed_in_user(request), **fields)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, _("Your company is ready. Invite your team from the Members page."))
             return redirect("company-dashboard", company_slug=company.slug)
     has_companies = selectors.membership_list_for_user(user=request.user).exists()
-    return render(request, "companies/company_create.html", {"form": form, "has_companies": has_companies})
+    return render(request, "companies/company_create.html", {
+        "form": form, "has_companies": has_companies, "portal_base": f"{settings.PUBLIC_URL}/c/",
+    })  # fmt: skip
 
 
 class CompanySettingsView(CompanyPortalMixin, TemplateView):
