@@ -60,7 +60,7 @@ class ARContentAdmin(admin.ModelAdmin):
     readonly_fields = ["unique_id", "order_number", "status", "published_at", "view_count", "pipeline_status",
                        "pipeline_error", "pipeline_attempts", "analysis", "similar_matches", "created_at"]  # fmt: skip
     date_hierarchy = "created_at"
-    actions = ["reprocess", "publish", "expire"]
+    actions = ["reprocess", "build_web_target", "publish", "expire"]
 
     @admin.display(description=_("photo"))
     def thumbnail(self, content: ARContent) -> str:
@@ -73,6 +73,10 @@ class ARContentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Run the photo pipeline again"))
     def reprocess(self, request: HttpRequest, queryset: QuerySet[ARContent]) -> None:
         _each(request, queryset, services.content_reprocess, self)
+
+    @admin.action(description=_("Build the web AR target again"))
+    def build_web_target(self, request: HttpRequest, queryset: QuerySet[ARContent]) -> None:
+        _each(request, queryset, services.content_build_web_target, self)
 
     @admin.action(description=_("Publish"))
     def publish(self, request: HttpRequest, queryset: QuerySet[ARContent]) -> None:

@@ -385,6 +385,43 @@ def content_use_enhanced_marker(*, content: ARContent, actor: Actor, use: bool) 
 
 
 @transaction.atomic
+def content_build_web_target(*, content: ARContent, actor: Actor) -> ARContent:
+    """Build the content's MindAR target again (after the compiler was missing, or a
+    failure). Any status with a marker; printed copies keep working meanwhile."""
+    content = _locked(content)
+    if content.marker_in_use is None:
+        raise ValidationError(_("The photo has not been processed yet: there is no marker to build from."))
+    if content.web_target_status == ARContent.WebTarget.PENDING:
+        raise ValidationError(_("The web AR target is being built right now."))
+    content.web_target_status, content.web_target_reason = ARContent.WebTarget.PENDING, ""
+    content.save(update_fields=["web_target_status", "web_target_reason", "updated_at"])
+    audit_log(company=content.company, actor=actor, action="content.build_web_target", target=content)
+    process_web_target.delay_on_commit(content.pk)
+    return content
+
+
+def retry_unavailable_web_targets(*, limit: int = 100) -> int:
+    """Contents left "web AR unavailable" while the compiler was missing: built now that it
+    is there (the periodic task; a no-op while it is still missing). How many were queued."""
+    from arcontent.webar.compiler import compiler_status
+
+    if not settings.WEBAR_TARGETS or not compiler_status().available:
+        return 0
+    with scopes_disabled():  # a platform-wide sweep; each task works in its content's company
+        waiting = list(
+            ARContent.objects.filter(web_target_status=ARContent.WebTarget.UNAVAILABLE)
+            .exclude(status=Status.ARCHIVED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ARContent.objects.filter(pk__in=waiting).update(web_target_status=ARContent.WebTarget.PENDING,
+                                                        web_target_reason="")  # fmt: skip
+    for pk in waiting:
+        process_web_target.delay(pk)
+    return len(waiting)
+
+
+@transaction.atomic
 def content_reprocess(*, content: ARContent, actor: Actor) -> ARContent:
     """Run the photo pipeline again (after a failure, or to rebuild the files)."""
     content = _locked(content)

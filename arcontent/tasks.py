@@ -56,6 +56,14 @@ def process_web_target(content: ARContent) -> None:
     pipeline.build_web_target(content)
 
 
+@shared_task(name="arcontent.retry_web_targets", ignore_result=True)
+def retry_web_targets() -> int:
+    """Web AR targets left unavailable while the MindAR compiler was missing: built now."""
+    from arcontent.services import retry_unavailable_web_targets
+
+    return retry_unavailable_web_targets()
+
+
 @shared_task(name="arcontent.expire_content", ignore_result=True)
 def expire_content() -> int:
     """Move content past its expiry date to "expired" (periodic, every company; safe to repeat)."""

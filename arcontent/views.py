@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from arcontent import services
@@ -175,31 +176,40 @@ class ContentEditView(ContentPageMixin, TemplateView):
 
 
 ACTIONS = {
-    "publish": (services.content_publish, Role.EDITOR, "Published: scans now play the video."),
-    "pause": (services.content_pause, Role.EDITOR, "Paused."),
-    "resume": (services.content_resume, Role.EDITOR, "Published again."),
-    "renew": (services.content_renew, Role.EDITOR, "The hosting term has been extended."),
-    "archive": (services.content_archive, Role.EDITOR, "Archived."),
-    "reprocess": (services.content_reprocess, Role.EDITOR, "The photo is being processed again."),
+    "publish": (services.content_publish, Role.EDITOR, gettext_lazy("Published: scans now play the video.")),
+    "pause": (services.content_pause, Role.EDITOR, gettext_lazy("Paused.")),
+    "resume": (services.content_resume, Role.EDITOR, gettext_lazy("Published again.")),
+    "renew": (services.content_renew, Role.EDITOR, gettext_lazy("The hosting term has been extended.")),
+    "archive": (services.content_archive, Role.EDITOR, gettext_lazy("Archived.")),
+    "reprocess": (
+        services.content_reprocess,
+        Role.EDITOR,
+        gettext_lazy("The photo is being processed again."),
+    ),
+    "build-web-target": (
+        services.content_build_web_target,
+        Role.EDITOR,
+        gettext_lazy("The web AR target is being built."),
+    ),
     "override-similar": (
         lambda **kw: services.content_override(what="similar", **kw),
         Role.EDITOR,
-        "Warning accepted.",
+        gettext_lazy("Warning accepted."),
     ),
     "override-quality": (
         lambda **kw: services.content_override(what="quality", **kw),
         Role.EDITOR,
-        "Score accepted.",
+        gettext_lazy("Score accepted."),
     ),
     "use-enhanced": (
         lambda **kw: services.content_use_enhanced_marker(use=True, **kw),
         Role.EDITOR,
-        "The enhanced marker is in use.",
+        gettext_lazy("The enhanced marker is in use."),
     ),
     "use-original": (
         lambda **kw: services.content_use_enhanced_marker(use=False, **kw),
         Role.EDITOR,
-        "The original marker is in use.",
+        gettext_lazy("The original marker is in use."),
     ),
 }
 
@@ -219,5 +229,5 @@ class ContentActionView(ContentPageMixin, TemplateView):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _(done))
+            messages.success(request, str(done))
         return redirect("content-detail-page", company_slug=self.company.slug, unique_id=content.unique_id)

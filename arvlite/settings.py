@@ -308,7 +308,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -----------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# "memory://localhost/": with no host in the URL kombu warns "No hostname was supplied".
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 # Without a broker the embedded run executes tasks in process, right where they are sent.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 # Without beat (the embedded run, where tasks run in process) nothing rolls scans up on a
@@ -375,6 +376,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-expiry-reminders": {"task": "notifications.send_expiry_reminders", "schedule": crontab(minute=23)},
     # Hourly, since each company's digest hour comes in its own time zone; sent once a day.
     "send-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
+    # Targets left "unavailable" while the MindAR compiler was missing are built once it is there.
+    "retry-web-targets": {"task": "arcontent.retry_web_targets", "schedule": crontab(minute=37)},
     "expire-held-files": {"task": "companies.expire_held_files", "schedule": crontab(minute=43)},
     "cleanup-storage": {
         "task": "companies.cleanup_storage",

@@ -55,7 +55,7 @@ def environment(workdir: Path, smtp_port: int) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="arvlite.settings", DEBUG="true", SECRET_KEY="bench-only-" + secrets.token_urlsafe(48),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}", REDIS_URL="redis://127.0.0.1:6379/0",
         CACHE_KEY_PREFIX=f"bench-notify-{secrets.token_hex(4)}", CELERY_TASK_ALWAYS_EAGER="false",
-        CELERY_BROKER_URL="memory://", EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", LOG_LEVEL="warning",
+        CELERY_BROKER_URL="memory://localhost/", EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", LOG_LEVEL="warning",
         DATA_DIR=str(workdir / "data"), MEDIA_ROOT=str(workdir / "media"), ALLOWED_HOSTS="127.0.0.1,localhost",
         PUBLIC_URL="http://127.0.0.1:8000", PYTHONUNBUFFERED="1",
     )  # fmt: skip

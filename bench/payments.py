@@ -279,7 +279,7 @@ def environment(db: str, tasks: str, workdir: Path, api_url: str) -> dict[str, s
         env.update(DJANGO_SETTINGS_MODULE="bench_settings", PYTHONPATH=os.pathsep.join(
             [str(workdir), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))  # fmt: skip
     if tasks == "queued":
-        env.update(CELERY_TASK_ALWAYS_EAGER="false", CELERY_BROKER_URL="memory://")
+        env.update(CELERY_TASK_ALWAYS_EAGER="false", CELERY_BROKER_URL="memory://localhost/")
     else:
         env.update(CELERY_TASK_ALWAYS_EAGER="true")
     return env

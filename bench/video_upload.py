@@ -171,7 +171,7 @@ def main() -> None:
         "THROTTLE_USER": "100000/minute",
         # Queue the processing task without running it: the figures are the upload's own.
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_BROKER_URL": "memory://",
+        "CELERY_BROKER_URL": "memory://localhost/",
     }
     env.pop("REDIS_URL", None)
     seaweed = None

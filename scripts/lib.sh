@@ -133,12 +133,21 @@ ensure_webar_compiler() {
   # node-gyp builds canvas against the installed Node headers instead of downloading them
   # (only the npm registry is reachable; node/.npmrc makes canvas build from source).
   prefix="$(dirname "$(dirname "$(command -v node)")")"
-  (
+  local log="$ROOT/data/webar-install.log"
+  mkdir -p "$ROOT/data"
+  # node-gyp's output goes to a log, not the screen: on failure one sentence says what failed.
+  if ! (
     cd "$dir" || exit 1
     if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; then
       export npm_config_nodedir="$prefix"
     fi
     npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
-  ) || { echo "npm ci failed in arcontent/webar/node" >&2; return 1; }
+  ) >"$log" 2>&1; then
+    local reason
+    reason="$(grep -m1 -iE 'npm (ERR|error)|gyp ERR|error:' "$log" | sed 's/^ *//' | cut -c1-160)"
+    echo "The MindAR compiler could not be installed (npm ci in arcontent/webar/node failed: ${reason:-see the log})." \
+      "Full output: $log. Retry with: (cd arcontent/webar/node && npm ci)" >&2
+    return 1
+  fi
   echo "$wanted" >"$stamp"
 }

@@ -19,6 +19,11 @@ urlpatterns = [
         for name in ACTIONS
     ],
     path(
+        f"{C}/<uuid:unique_id>/build-web-target/",
+        content.as_view({"post": "build_web_target"}),
+        name="ar-content-build-web-target",
+    ),
+    path(
         f"{C}/<uuid:unique_id>/use-enhanced-marker/",
         content.as_view({"post": "use_enhanced_marker"}),
         name="ar-content-use-enhanced-marker",

@@ -165,6 +165,11 @@ class ARContentViewSet(
     def archive(self, request: Request, company_slug: str, unique_id: str) -> Response:
         return self._respond(services.content_archive(content=self.get_object(), actor=request.user))
 
+    @extend_schema(summary="Build the web AR (MindAR) target again", request=None)
+    @action(detail=True, methods=["post"], url_path="build-web-target")
+    def build_web_target(self, request: Request, company_slug: str, unique_id: str) -> Response:
+        return self._respond(services.content_build_web_target(content=self.get_object(), actor=request.user))
+
     @extend_schema(summary="Process the photo again", request=None)
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, company_slug: str, unique_id: str) -> Response:

@@ -43,6 +43,7 @@ API_ROUTES = {
     "ar-content-renew": Expect({"POST": W}, kwargs=active),
     "ar-content-archive": Expect({"POST": W}, kwargs=ready),
     "ar-content-reprocess": Expect({"POST": W}, kwargs=ready),
+    "ar-content-build-web-target": Expect({"POST": W}, kwargs=ready),
     "ar-content-override": Expect(
         {"POST": W}, kwargs=ready, payloads={"POST": lambda company: {"what": "similar"}}
     ),

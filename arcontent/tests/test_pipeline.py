@@ -215,3 +215,77 @@ def test_the_web_target_is_compiled_for_real_when_switched_on(
         info = verify_target(handle.read())
     assert info.targets == 1
     assert (info.width, info.height) == (800, 600)  # the marker: never upscaled
+
+
+def test_a_target_left_unavailable_is_built_on_request_in_portal_and_api(
+    settings: Any, company: Company, editor: User, viewer: User, django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from django.test import Client
+
+    from arcontent.webar.compiler import compiler_status
+
+    content = create(company, editor, textured_jpeg(size=(800, 600)))
+    assert content.web_target_status == ARContent.WebTarget.UNAVAILABLE  # WEBAR_TARGETS is off in tests
+    client = Client()
+    client.force_login(editor)
+    page = client.get(f"/c/{company.slug}/content/{content.unique_id}/")
+    assert b'data-testid="build-web-target"' in page.content
+    watcher = Client()
+    watcher.force_login(viewer)
+    assert (
+        b'data-testid="build-web-target"'
+        not in watcher.get(f"/c/{company.slug}/content/{content.unique_id}/").content
+    )
+
+    calls: list[int] = []
+    real = pipeline.build_web_target
+
+    def counted(target: ARContent) -> None:
+        calls.append(target.pk)
+        real(target)
+
+    monkeypatch.setattr(pipeline, "build_web_target", counted)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/c/{company.slug}/content/{content.unique_id}/build-web-target/")
+    assert answer.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        api = client.post(
+            f"/api/v1/companies/{company.slug}/ar-content/{content.unique_id}/build-web-target/"
+        )
+    assert api.status_code == 200, api.content
+    assert calls == [content.pk, content.pk]  # the task ran each time
+    content.refresh_from_db()
+    assert content.web_target_status == ARContent.WebTarget.UNAVAILABLE  # still off here, with its reason
+    assert content.web_target_reason
+    from companies.models import AuditEntry
+
+    assert (
+        AuditEntry.objects.filter(action="content.build_web_target", target_id=str(content.pk)).count() == 2
+    )
+    # The periodic retry waits while the compiler is missing (or switched off).
+    assert services.retry_unavailable_web_targets() == 0
+    settings.WEBAR_TARGETS = True
+    if not compiler_status().available:
+        assert services.retry_unavailable_web_targets() == 0
+
+
+@pytest.mark.slow  # runs MindAR's compiler in Node
+def test_targets_left_unavailable_without_the_compiler_are_built_once_it_is_there(
+    settings: Any, company: Company, editor: User, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arcontent.tasks import retry_web_targets
+    from arcontent.webar import compiler
+
+    settings.WEBAR_TARGETS = True
+    installed = compiler.NODE_DIR
+    monkeypatch.setattr(compiler, "NODE_DIR", tmp_path)  # as on a machine where npm ci failed
+    content = create(company, editor, textured_jpeg(size=(800, 600)))
+    content.refresh_from_db()
+    assert content.web_target_status == ARContent.WebTarget.UNAVAILABLE
+    assert retry_web_targets() == 0  # still missing: nothing to do
+    monkeypatch.setattr(compiler, "NODE_DIR", installed)  # the compiler got installed
+    assert retry_web_targets() == 1  # eager here: built in the call
+    content.refresh_from_db()
+    assert content.web_target_status == ARContent.WebTarget.READY, content.web_target_reason
+    assert retry_web_targets() == 0

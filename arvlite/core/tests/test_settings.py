@@ -240,3 +240,12 @@ def test_debug_defaults_on_only_for_the_embedded_database() -> None:
     )
     assert deployed.returncode != 0
     assert "SECRET_KEY must be set" in deployed.stderr  # DEBUG is off there, so the key is required
+
+
+@pytest.mark.slow  # starts a Python process
+def test_the_embedded_broker_queues_without_a_kombu_warning() -> None:
+    code = "from notifications.tasks import sweep_deliveries; sweep_deliveries.delay(); print('queued')"
+    result = run_manage("shell", "-c", code, env={"DEBUG": "true", "CELERY_TASK_ALWAYS_EAGER": "false"})
+    assert result.returncode == 0, result.stderr
+    assert "queued" in result.stdout
+    assert "No hostname was supplied" not in result.stdout + result.stderr
