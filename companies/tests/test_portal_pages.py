@@ -246,3 +246,12 @@ def test_operators_deactivate_companies_from_the_admin(client: Client, company: 
     assert response.status_code == 200
     company.refresh_from_db()
     assert company.status == Company.Status.DEACTIVATED
+
+
+def test_sign_in_with_yandex_is_offered_only_with_its_keys(client: Client, settings: Any) -> None:
+    settings.SOCIAL_AUTH_YANDEX_OAUTH2_KEY = settings.SOCIAL_AUTH_YANDEX_OAUTH2_SECRET = ""
+    page = client.get("/accounts/login/").content.decode()
+    assert 'data-testid="yandex-sign-in"' not in page
+    assert 'rel="icon"' in page  # the favicon
+    settings.SOCIAL_AUTH_YANDEX_OAUTH2_KEY, settings.SOCIAL_AUTH_YANDEX_OAUTH2_SECRET = "key", "secret"
+    assert 'data-testid="yandex-sign-in"' in client.get("/accounts/login/").content.decode()
