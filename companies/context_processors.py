@@ -17,7 +17,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "current_membership": getattr(request, "membership", None),
         "PUBLIC_URL": settings.PUBLIC_URL,
         # The Yandex button only where the keys are configured (otherwise it leads to an error).
-        "yandex_sign_in": bool(settings.SOCIAL_AUTH_YANDEX_OAUTH2_KEY and settings.SOCIAL_AUTH_YANDEX_OAUTH2_SECRET),
+        "yandex_sign_in": bool(
+            settings.SOCIAL_AUTH_YANDEX_OAUTH2_KEY and settings.SOCIAL_AUTH_YANDEX_OAUTH2_SECRET
+        ),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arvlite.core.api.errors import error_response
 from arvlite.core.api.permissions import IsSignedInPerson
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
@@ -28,10 +29,6 @@ from notifications.models import TelegramBot, TelegramChat
 log = structlog.get_logger(__name__)
 MAX_UPDATE_BYTES = 64 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
-
-
-def _error(code: str, message: str, http_status: int) -> Response:
-    return Response({"code": code, "message": message, "errors": {}}, status=http_status)
 
 
 class TelegramBotSerializer(serializers.Serializer[Any]):
@@ -129,21 +126,21 @@ class TelegramWebhookView(APIView):
     def post(self, request: Request, company_slug: str) -> Response:
         company = Company.objects.filter(slug=company_slug).first()
         if company is None:
-            return _error("not_found", "No such bot.", status.HTTP_404_NOT_FOUND)
+            return error_response(status.HTTP_404_NOT_FOUND, "not_found", "No such bot.")
         with company_scope(company):
             bot = TelegramBot.objects.filter(company=company).first()
             if bot is None:
-                return _error("not_found", "No such bot.", status.HTTP_404_NOT_FOUND)
+                return error_response(status.HTTP_404_NOT_FOUND, "not_found", "No such bot.")
             if not telegram.secret_matches(bot, request.headers.get(SECRET_HEADER, "")):
                 log.warning("telegram.webhook_forbidden", company=company.pk)
-                return _error("forbidden", "Wrong secret token.", status.HTTP_403_FORBIDDEN)
+                return error_response(status.HTTP_403_FORBIDDEN, "forbidden", "Wrong secret token.")
             body = request._request.body
             try:
                 update = json.loads(body) if len(body) <= MAX_UPDATE_BYTES else None
             except ValueError:
                 update = None
             if not isinstance(update, dict):
-                return _error("invalid", "Not a Telegram update.", status.HTTP_400_BAD_REQUEST)
+                return error_response(status.HTTP_400_BAD_REQUEST, "invalid", "Not a Telegram update.")
             reply = telegram.handle_update(company, update)
         return Response(reply or {})
 

@@ -78,6 +78,16 @@ def push_service(settings: Any) -> Iterator[tuple[PushService, StandIn]]:
         yield service, server
 
 
+def content_ready_push(company: Company, capture: Any) -> tuple[Any, Delivery]:
+    """Content becomes ready and its notification is sent; the browser's delivery after."""
+    with company_scope(company):
+        content = make_content(company)
+    with capture(execute=True), company_scope(company):
+        notify("content.ready", company=company, subject_object=content)
+    with scopes_disabled():
+        return content, Delivery.objects.get(channel=Channel.WEBPUSH)
+
+
 def subscribe(client: APIClient, browser: Browser) -> Any:
     return client.post("/api/v1/notifications/push-subscriptions/", browser.subscription(), format="json")
 
@@ -89,12 +99,7 @@ def test_a_notification_reaches_the_browser_encrypted_for_it_alone(
     service, server = push_service
     browser = Browser(f"{server.base_url}/push/editor-1")
     assert subscribe(api_client_for(editor), browser).status_code == 201
-    with company_scope(company):
-        content = make_content(company)
-    with django_capture_on_commit_callbacks(execute=True), company_scope(company):
-        notify("content.ready", company=company, subject_object=content)
-    with scopes_disabled():
-        delivery = Delivery.objects.get(channel=Channel.WEBPUSH)
+    content, delivery = content_ready_push(company, django_capture_on_commit_callbacks)
     assert delivery.status == Delivery.Status.SENT, delivery.last_error
     [request] = service.received
     assert request.path == "/push/editor-1"
@@ -118,12 +123,7 @@ def test_a_410_from_the_push_service_removes_the_subscription(
     service, server = push_service
     service.status = 410
     subscribe(api_client_for(editor), Browser(f"{server.base_url}/push/gone"))
-    with company_scope(company):
-        content = make_content(company)
-    with django_capture_on_commit_callbacks(execute=True), company_scope(company):
-        notify("content.ready", company=company, subject_object=content)
-    with scopes_disabled():
-        delivery = Delivery.objects.get(channel=Channel.WEBPUSH)
+    _content, delivery = content_ready_push(company, django_capture_on_commit_callbacks)
     assert delivery.status == Delivery.Status.FAILED
     assert "410" in delivery.last_error
     assert delivery.attempts == 1  # not retried

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arcontent.viewer.clientip import address_in, client_ip
+from arvlite.core.api.errors import error_response
 from orders.payments.models import Provider
 from orders.payments.providers.base import ProviderError, ProviderUnavailableError
 from orders.payments.providers.yookassa import parse_notification
@@ -27,10 +28,6 @@ MAX_BODY_BYTES = 64 * 1024
 
 def from_yookassa(address: str) -> bool:
     return address_in(address, settings.YOOKASSA_NOTIFICATION_SOURCES)
-
-
-def _error(code: str, message: str, http_status: int) -> Response:
-    return Response({"code": code, "message": message, "errors": {}}, status=http_status)
 
 
 class PaymentWebhookView(APIView):
@@ -52,32 +49,31 @@ class PaymentWebhookView(APIView):
     )
     def post(self, request: Request, provider: str) -> Response:
         if provider not in (Provider.YOOKASSA, Provider.SANDBOX):
-            return _error("not_found", "Unknown payment provider.", status.HTTP_404_NOT_FOUND)
+            return error_response(status.HTTP_404_NOT_FOUND, "not_found", "Unknown payment provider.")
         if provider == Provider.SANDBOX and not settings.PAYMENT_SANDBOX:
-            return _error("not_found", "Unknown payment provider.", status.HTTP_404_NOT_FOUND)
+            return error_response(status.HTTP_404_NOT_FOUND, "not_found", "Unknown payment provider.")
         address = client_ip(request._request)
         if provider == Provider.YOOKASSA and not from_yookassa(address):
             log.warning("payment.notification_forbidden_source", address=address)
-            return _error(
-                "forbidden", "Notifications are accepted from the provider only.", status.HTTP_403_FORBIDDEN
+            return error_response(
+                status.HTTP_403_FORBIDDEN, "forbidden", "Notifications are accepted from the provider only."
             )
         body = request._request.body
         if len(body) > MAX_BODY_BYTES:
-            return _error("invalid", "The notification is too large.", status.HTTP_400_BAD_REQUEST)
+            return error_response(status.HTTP_400_BAD_REQUEST, "invalid", "The notification is too large.")
         try:
             payload = json.loads(body)
             notification = parse_notification(payload)
         except ValueError as error:
-            return _error("invalid", str(error) or "Not JSON.", status.HTTP_400_BAD_REQUEST)
+            return error_response(status.HTTP_400_BAD_REQUEST, "invalid", str(error) or "Not JSON.")
         try:
             outcome = notification_handle(provider=provider, notification=notification, payload=payload)
         except ProviderUnavailableError as error:
             log.warning("payment.notification_unconfirmed", error=str(error))
-            return _error("provider_unavailable", "The provider could not be asked; send it again.",
-                          status.HTTP_503_SERVICE_UNAVAILABLE)  # fmt: skip
+            return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "provider_unavailable", "The provider could not be asked; send it again.")  # fmt: skip
         except ProviderError as error:
             log.warning("payment.notification_refused", error=str(error))
-            return _error(
-                "provider_error", "The provider did not confirm this payment.", status.HTTP_502_BAD_GATEWAY
+            return error_response(
+                status.HTTP_502_BAD_GATEWAY, "provider_error", "The provider did not confirm this payment."
             )
         return Response({"outcome": outcome})

@@ -39,6 +39,11 @@ def error_body(
     }
 
 
+def error_response(status_code: int, code: str, message: str) -> Response:
+    """The documented error body, for views that answer an error themselves (webhooks)."""
+    return Response(error_body(status_code=status_code, code=code, message=message), status=status_code)
+
+
 def _as_drf_exception(exc: Exception) -> Exception:
     """Services raise Django's exceptions; give them their API meaning."""
     if isinstance(exc, DjangoValidationError):
