@@ -532,6 +532,9 @@ IOS_APP_IDS = env.list("IOS_APP_IDS", default=[])
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... from one URL
+# A stalled SMTP server must not hold a worker (and its kept connection) for ever; well
+# under the outbox's 10 minutes after which a "sending" delivery is sent again.
+EMAIL_TIMEOUT = env.positive_int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ARVlite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -16,10 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from arvlite.core.roles import role_allows
 from arvlite.core.tenancy import company_scope, scopes_disabled
-from companies.models import Company, User
+from companies.models import Company, Membership, User
 from notifications import services
 from notifications.models import Channel, Delivery, Notification
+from notifications.registry import EVENTS
 
 log = structlog.get_logger(__name__)
 MAX_LISTED = 50
@@ -54,6 +56,19 @@ def send_digests(*, now: datetime | None = None) -> int:
     return sent
 
 
+def still_wanted(notification: Notification, company: Company, user: User) -> bool:
+    """Whether a held notification may still go into the user's digest: an active member
+    with the event's role, who still wants its e-mail as a digest."""
+    event = EVENTS.get(notification.event)
+    if event is None or not user.is_active:
+        return False
+    membership = Membership.objects.filter(company=company, user=user).first()
+    if membership is None or event.min_role is None or not role_allows(membership.role, event.min_role):
+        return False
+    wanted = services.wanted_channels(event, company, user)
+    return Channel.EMAIL in wanted and Channel.EMAIL_DIGEST in wanted
+
+
 @transaction.atomic
 def _digest_one(company: Company, user: User, cutoff: datetime) -> int:
     claimed = list(
@@ -64,6 +79,10 @@ def _digest_one(company: Company, user: User, cutoff: datetime) -> int:
     if not claimed or claimed[0].created_at >= cutoff:
         return 0  # another run took them, or the oldest came after today's digest hour
     Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(digest_pending=False)
+    # Only what the user may still hear: they may have left, lost a role, or turned it off.
+    claimed = [n for n in claimed if still_wanted(n, company, user)]
+    if not claimed:
+        return 0
     with translation.override(services.language_of(user)):
         lines = [f"• {n.title}" for n in claimed[:MAX_LISTED]]
         if len(claimed) > MAX_LISTED:

@@ -131,6 +131,10 @@ def enqueue_email(
 def _not_for_recipient(delivery: Delivery) -> str | None:
     """Why a user's message must not go out any more (checked at send time: they may have
     left the company or lost the role since it was queued); None when it may."""
+    if delivery.event == "digest":  # a user's daily digest: still an active member?
+        member = Membership.objects.filter(company_id=delivery.company_id, user__email=delivery.address,
+                                           user__is_active=True).exists()  # fmt: skip
+        return None if member else "The recipient is no longer an active member of the company."
     if delivery.notification is None:
         return None  # a customer's reminder: their opt-out was checked when it was queued
     recipient = delivery.notification.recipient

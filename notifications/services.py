@@ -332,4 +332,8 @@ def unsubscribe(token: str) -> tuple[Company, str] | None:
     with company_scope(company):
         for name in names:  # the digest's link: no more e-mail, one by one or daily, for its events
             preference_set(company=company, user=user, event=name, channel=Channel.EMAIL, enabled=False)
+        # What already waits for the next digest goes with it.
+        Notification.objects.filter(
+            company=company, recipient=user, event__in=names, digest_pending=True
+        ).update(digest_pending=False)
     return company, event

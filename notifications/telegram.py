@@ -18,8 +18,9 @@ import structlog
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from arvlite.core import ratelimit
 from arvlite.core.encryption import encrypt
@@ -30,6 +31,7 @@ from notifications.models import Delivery, TelegramBot, TelegramChat
 log = structlog.get_logger(__name__)
 TOKEN_PATTERN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,80}$")
 LINK_TOKEN_LIFETIME = timedelta(hours=1)
+_CHAT_GONE = re.compile(r"chat not found|PEER_ID_INVALID|user is deactivated|bot was kicked", re.IGNORECASE)
 PER_CHAT = (1, 1.0)  # messages, seconds
 PER_BOT = (30, 1.0)
 _local = threading.local()
@@ -52,15 +54,17 @@ def _session() -> requests.Session:
     return _local.session
 
 
+@sensitive_variables("token", "url")
 def call(token: str, method: str, payload: dict[str, Any]) -> Any:
     """One Bot API method; its ``result``, or TelegramError."""
     url = f"{settings.TELEGRAM_API_URL}/bot{token}/{method}"
     try:
         response = _session().post(url, json=payload, timeout=settings.TELEGRAM_TIMEOUT)
-        data = response.json()
     except requests.RequestException as error:  # its text holds the URL, and so the token
         raise TelegramError(f"Telegram could not be reached ({type(error).__name__}).") from None
-    except ValueError:
+    try:
+        data = response.json()
+    except ValueError:  # requests' JSONDecodeError is one
         raise TelegramError(f"Telegram answered {response.status_code} with no JSON.", code=response.status_code) from None  # fmt: skip
     if not isinstance(data, dict) or not data.get("ok"):
         data = data if isinstance(data, dict) else {}
@@ -83,6 +87,7 @@ class BotSetupError(ValueError):
     """The token is malformed, or Telegram refused it or the webhook: a message for the user."""
 
 
+@sensitive_variables("token")  # kept out of error reports
 def bot_connect(company: Company, token: str) -> TelegramBot:
     """Check the token with Telegram (getMe), point the bot's webhook here with a fresh
     secret, and only then store it: a token Telegram refuses leaves nothing saved."""
@@ -160,6 +165,9 @@ def handle_update(company: Company, update: dict[str, Any]) -> dict[str, Any] | 
     if not isinstance(chat, dict) or not isinstance(chat.get("id"), int) or not isinstance(text, str):
         return None
     chat_id = chat["id"]
+    if chat.get("type", "private") != "private":  # a group would show one member's notifications to all
+        return {"method": "sendMessage", "chat_id": chat_id,
+                "text": _("Notifications can only be linked in a private chat with the bot.")}  # fmt: skip
     command, _sep, argument = text.strip().partition(" ")
     if command == "/start" and argument:
         reply = _link(company, chat_id, argument.strip())
@@ -186,8 +194,9 @@ def _link(company: Company, chat_id: int, token: str) -> str:
     link.chat_id, link.link_token, link.linked_at = chat_id, None, timezone.now()
     link.save(update_fields=["chat_id", "link_token", "linked_at"])
     log.info("telegram.chat_linked", company=company.pk, user=link.user_id)
-    return _("Linked: notifications of %(company)s for %(user)s will come here. Send /stop to end them.") % {
-        "company": company.name, "user": link.user.email}  # fmt: skip
+    with translation.override(link.user.language or settings.LANGUAGE_CODE):
+        return _("Linked: notifications of %(company)s for %(user)s will come here. Send /stop to end them.") % {
+            "company": company.name, "user": link.user.email}  # fmt: skip
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -203,7 +212,15 @@ def send(delivery: Delivery) -> None:
     if bot is None:
         raise UndeliverableError("The company no longer has a Telegram bot.")
     chat_id = int(delivery.address)
-    for name, (limit, window) in ((f"tg:chat:{bot.pk}:{chat_id}", PER_CHAT), (f"tg:bot:{bot.pk}", PER_BOT)):
+    still_linked = (
+        delivery.notification is not None
+        and TelegramChat.objects.with_scopes_disabled()
+        .filter(company_id=delivery.company_id, user_id=delivery.notification.recipient_id, chat_id=chat_id)
+        .exists()
+    )
+    if not still_linked:  # /stop, "unlink", or the chat moved to someone else meanwhile
+        raise UndeliverableError("The Telegram chat is no longer linked.")
+    for name, (limit, window) in ((f"tg:bot:{bot.pk}", PER_BOT), (f"tg:chat:{bot.pk}:{chat_id}", PER_CHAT)):
         if (wait := ratelimit.acquire(name, limit=limit, window_seconds=window)) > 0:
             raise RetryLaterError(wait)
     try:
@@ -212,9 +229,12 @@ def send(delivery: Delivery) -> None:
     except TelegramError as error:
         if error.code == 429:
             raise RetryLaterError(float(error.retry_after or 1)) from None
-        if error.code in (400, 403):  # blocked by the user, chat gone: unlink, do not retry
+        if error.code == 403 or (error.code == 400 and _CHAT_GONE.search(str(error))):
+            # Blocked by the user, or the chat is gone: unlink, do not retry.
             TelegramChat.objects.with_scopes_disabled().filter(
                 company_id=delivery.company_id, chat_id=chat_id
             ).update(chat_id=None, linked_at=None)
             raise UndeliverableError(f"Telegram: {error}") from None
+        if error.code == 400:  # this message is wrong (too long, say): it fails, the link stays
+            raise UndeliverableError(f"Telegram refused the message: {error}") from None
         raise

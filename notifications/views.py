@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import company_scope
@@ -131,13 +132,15 @@ class PreferencesView(LoginRequiredMixin, View):
         if membership is None:
             return HttpResponse(status=404)
         scope = request.POST.get("scope", "user")
+        if scope not in ("user", "company"):
+            return HttpResponse(status=400)
         if scope == "company" and not role_allows(membership.role, Role.OWNER):
             return HttpResponse(status=403)
         with company_scope(membership.company):
             channels = services.choosable(membership.company)
             if scope == "user":
                 _save_own_choices(membership.company, signed_in_user(request), request.POST, channels)
-            else:
+            elif role_allows(membership.role, Role.OWNER):  # checked above; said again where it writes
                 for name, event in EVENTS.items():
                     for channel in channels:
                         if channel == Channel.EMAIL_DIGEST and not event.digest:
@@ -180,6 +183,7 @@ class TelegramBotPageView(CompanyPortalMixin, View):
             "linked": TelegramChat.objects.filter(company=self.company, chat_id__isnull=False).count(),
         })  # fmt: skip
 
+    @method_decorator(sensitive_post_parameters("bot_token"))  # kept out of error reports
     def post(self, request: HttpRequest, company_slug: str) -> HttpResponse:
         here = reverse("telegram-bot-page", args=[self.company.slug])
         if request.POST.get("action") == "remove":

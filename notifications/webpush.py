@@ -30,8 +30,14 @@ def configured() -> bool:
 def _allowed_endpoint(endpoint: str) -> bool:
     parts = urlsplit(endpoint)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" and not (parts.scheme == "http" and host in settings.WEBPUSH_ENDPOINT_HOSTS):
-        return False  # plain http only for a host named exactly (the tests' local push service)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    if parts.scheme == "http":  # plain http only for a loopback stand-in named on purpose (tests)
+        return host in ("127.0.0.1", "localhost") and host in settings.WEBPUSH_ENDPOINT_HOSTS
+    if parts.scheme != "https" or port not in (None, 443):
+        return False
     return any(host == allowed or host.endswith("." + allowed) for allowed in settings.WEBPUSH_ENDPOINT_HOSTS)
 
 
@@ -42,8 +48,8 @@ def subscribe(user: User, *, endpoint: str, p256dh: str, auth: str, user_agent: 
         raise ValidationError(_("Browser notifications are not set up on this server."))
     if not _allowed_endpoint(endpoint):
         raise ValidationError(_("This is not the address of a known push service."))
-    for value in (p256dh, auth):
-        if not value or len(value) > 200 or not all(c.isalnum() or c in "-_=" for c in value):
+    for value, longest in ((p256dh, 200), (auth, 100)):
+        if not value or len(value) > longest or not all(c.isalnum() or c in "-_=" for c in value):
             raise ValidationError(_("The subscription's keys are not valid."))
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
@@ -66,6 +72,9 @@ def send(delivery: Delivery) -> None:
     subscription = PushSubscription.objects.filter(pk=int(delivery.address)).first()
     if subscription is None:
         raise UndeliverableError("The browser's subscription was removed.")
+    recipient_id = delivery.notification.recipient_id if delivery.notification else None
+    if subscription.user_id != recipient_id:  # the browser is now signed in as someone else
+        raise UndeliverableError("The browser is now signed in to another account.")
     info: dict[str, Any] = {"endpoint": subscription.endpoint,
                             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}  # fmt: skip
     try:

@@ -57,6 +57,8 @@ def configure_logging(*, log_format: str, level: str) -> None:
                 "axes": {"level": "WARNING"},
                 "weasyprint": {"level": "WARNING"},  # it logs every layout step at INFO
                 "fontTools": {"level": "WARNING"},
+                # Its debug lines carry request paths, and the Telegram Bot API puts the token there.
+                "urllib3": {"level": "INFO"},
             },
         }
     )

@@ -104,3 +104,47 @@ def test_each_recipient_gets_their_own_language(
     assert by_user[editor.email].subject.endswith("is ready")
     assert by_user[manager.email].language == "ru"
     assert "готов" in by_user[manager.email].subject
+
+
+def _held(company: Company, user: User, capture: Any) -> None:
+    with company_scope(company):
+        preference_set(
+            company=company, user=user, event="video.ready", channel=Channel.EMAIL_DIGEST, enabled=True
+        )
+    with capture(execute=True):
+        video_ready(company, "Secret project")
+
+
+def _after_digest_hour(company: Company) -> datetime:
+    tomorrow = timezone.localdate(timezone.now(), ZoneInfo(company.time_zone)) + timedelta(days=1)
+    return datetime.combine(tomorrow, datetime.min.time(), tzinfo=ZoneInfo(company.time_zone)).replace(
+        hour=12
+    )
+
+
+def test_no_digest_for_someone_who_left_or_unsubscribed(
+    company: Company, editor: User, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from companies.models import Membership
+
+    _held(company, editor, django_capture_on_commit_callbacks)
+    _held(company, manager, django_capture_on_commit_callbacks)
+    Membership.objects.filter(user=editor).delete()  # the editor left
+    token = unsubscribe_token(user=manager, company=company, event="digest")
+    Client().post(f"/notifications/unsubscribe/{token}/")  # the manager unsubscribed from the digest
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest.send_digests(now=_after_digest_hour(company)) == 0
+    with scopes_disabled():
+        assert not Delivery.objects.filter(event="digest").exists()
+
+
+def test_only_owners_change_the_company_defaults(company: Company, viewer: User) -> None:
+    from notifications.models import NotificationPreference
+
+    client = Client()
+    client.force_login(viewer)
+    for scope in ("company", "x", ""):
+        answer = client.post("/notifications/preferences/", {"company": company.slug, "scope": scope})
+        assert answer.status_code in (400, 403), scope
+    with scopes_disabled():
+        assert not NotificationPreference.objects.filter(user__isnull=True).exists()

@@ -20,7 +20,7 @@ from arvlite.core import ratelimit
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from notifications import outbox, telegram
-from notifications.models import Channel, Delivery, TelegramBot, TelegramChat
+from notifications.models import Channel, Delivery, Notification, TelegramBot, TelegramChat
 from notifications.services import notify
 from notifications.tests.telegram_standin import BOT, TOKEN, BotApi, bot_api
 
@@ -188,14 +188,20 @@ def test_notifications_go_to_the_linked_chat_through_the_outbox(
 
 
 def _telegram_delivery(company: Company, user: User, chat_id: int) -> Delivery:
+    """A queued Telegram message of ``user``'s notification, to their chat ``chat_id``
+    (linked here if it is not yet)."""
     with company_scope(company):
-        return Delivery.objects.create(company=company, event="content.ready", channel=Channel.TELEGRAM,
-                                       address=str(chat_id), subject="s", text="hello")  # fmt: skip
+        TelegramChat.objects.update_or_create(company=company, user=user, defaults={"chat_id": chat_id})
+        note = Notification.objects.create(company=company, recipient=user, event="content.ready", title="t")
+        return Delivery.objects.create(company=company, notification=note, event="content.ready",
+                                       channel=Channel.TELEGRAM, address=str(chat_id), subject="s", text="hello")  # fmt: skip
 
 
-def test_one_message_a_second_per_chat(company: Company, editor: User, bot: TelegramBot, api: BotApi) -> None:
+def test_one_message_a_second_per_chat(
+    company: Company, editor: User, manager: User, bot: TelegramBot, api: BotApi
+) -> None:
     first, second = (_telegram_delivery(company, editor, 5001) for _ in range(2))
-    other_chat = _telegram_delivery(company, editor, 5002)
+    other_chat = _telegram_delivery(company, manager, 5002)
     assert outbox.deliver(first.pk) == Delivery.Status.SENT
     assert outbox.deliver(second.pk) == Delivery.Status.QUEUED  # the chat's second within a second
     assert outbox.deliver(other_chat.pk) == Delivery.Status.SENT  # another chat is not held up
@@ -293,3 +299,35 @@ def test_the_portal_pages(company: Company, owner: User, editor: User, api: BotA
     go = member.post(f"/c/{company.slug}/notifications/telegram/")
     assert go.status_code == 302
     assert go["Location"].startswith(f"https://t.me/{BOT}?start=")
+
+
+def test_after_stop_a_queued_message_is_not_sent_and_groups_cannot_link(
+    company: Company, editor: User, bot: TelegramBot, api: BotApi
+) -> None:
+    queued = _telegram_delivery(company, editor, 5001)
+    webhook(
+        company, {"message": {"chat": {"id": 5001, "type": "private"}, "text": "/stop"}}, bot.webhook_secret
+    )
+    assert outbox.deliver(queued.pk) == Delivery.Status.FAILED
+    assert api.sent() == []
+    with company_scope(company):
+        url = telegram.link_start(company, editor)
+    group = {
+        "message": {"chat": {"id": -100123, "type": "supergroup"}, "text": f"/start {url.split('start=')[1]}"}
+    }
+    reply = webhook(company, group, bot.webhook_secret)
+    assert "private chat" in reply.json()["text"]
+    with scopes_disabled():
+        assert TelegramChat.objects.get(user=editor).chat_id is None
+
+
+def test_a_message_telegram_refuses_fails_alone_and_keeps_the_link(
+    company: Company, editor: User, bot: TelegramBot, api: BotApi
+) -> None:
+    api.send_faults.append(
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
+    )
+    delivery = _telegram_delivery(company, editor, 5001)
+    assert outbox.deliver(delivery.pk) == Delivery.Status.FAILED
+    with scopes_disabled():
+        assert TelegramChat.objects.get(user=editor).chat_id == 5001

@@ -188,3 +188,52 @@ def test_the_preferences_page_offers_the_browser_and_the_worker_is_served(
     assert worker.status_code == 200
     assert worker["Content-Type"].startswith("application/javascript")
     assert b"showNotification" in worker.content
+
+
+def test_a_browser_handed_to_another_user_sends_only_to_them(
+    company: Company, editor: User, manager: User, push_service: tuple[PushService, StandIn],
+    api_client_for: Callable[[User], APIClient], django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    """A shared studio PC: the editor turned notifications on, then the manager signs in and
+    the page hands the browser over; the editor's messages stop going there."""
+    service, server = push_service
+    browser = Browser(f"{server.base_url}/push/shared")
+    subscribe(api_client_for(editor), browser)
+    with company_scope(company):
+        content = make_content(company)
+    with django_capture_on_commit_callbacks(execute=True), company_scope(company):
+        notes = notify("content.ready", company=company, subject_object=content)
+    assert len(service.received) == 1  # the editor's message
+    editors = next(n for n in notes if n.recipient == editor)
+    subscribe(api_client_for(manager), browser)  # the page re-posts it for whoever is signed in
+    with scopes_disabled():
+        late = Delivery.objects.create(company=company, notification=editors, event="content.ready",
+                                       channel=Channel.WEBPUSH, address=str(PushSubscription.objects.get().pk),
+                                       subject="s", text="{}")  # fmt: skip
+    from notifications import outbox
+
+    assert outbox.deliver(late.pk) == Delivery.Status.FAILED
+    assert len(service.received) == 1
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://fcm.googleapis.com/fcm/send/x", "https://fcm.googleapis.com:8443/fcm/send/x"]
+)
+def test_a_real_push_service_only_over_https_on_its_port(
+    editor: User, push_service: tuple[PushService, StandIn], api_client_for: Callable[[User], APIClient],
+    settings: Any, endpoint: str,
+) -> None:  # fmt: skip
+    settings.WEBPUSH_ENDPOINT_HOSTS = ["fcm.googleapis.com", "127.0.0.1"]
+    assert subscribe(api_client_for(editor), Browser(endpoint)).status_code == 400
+
+
+def test_an_overlong_auth_key_is_a_400(
+    editor: User, push_service: tuple[PushService, StandIn], api_client_for: Callable[[User], APIClient]
+) -> None:
+    _service, server = push_service
+    subscription = Browser(f"{server.base_url}/push/x").subscription()
+    subscription["keys"]["auth"] = "a" * 150
+    answer = api_client_for(editor).post(
+        "/api/v1/notifications/push-subscriptions/", subscription, format="json"
+    )
+    assert answer.status_code == 400

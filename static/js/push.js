@@ -37,8 +37,11 @@
   const ready = navigator.serviceWorker.register(card.dataset.worker, { scope: "/" }).then(() => navigator.serviceWorker.ready);
 
   ready.then((registration) => registration.pushManager.getSubscription()).then((subscription) => {
-    if (Notification.permission === "denied") show("denied");
-    else show(subscription ? "on" : "off");
+    if (Notification.permission === "denied") return show("denied");
+    if (!subscription) return show("off");
+    // This browser may have been turned on by someone else who used it before: hand the
+    // subscription to whoever is signed in now, so their messages (not the other's) come.
+    return send("POST", subscription.toJSON()).then(() => show("on"), () => show("off"));
   });
 
   onButton.addEventListener("click", () => {
