@@ -104,6 +104,12 @@ def bot_connect(company: Company, token: str) -> TelegramBot:
     username = str((me or {}).get("username") or "")
     if not username:
         raise BotSetupError(_("Telegram did not name the bot; check the token."))
+    previous = TelegramBot.objects.filter(company=company).first()
+    if previous is not None and previous.token != token:  # the old bot stops calling us
+        try:
+            call(previous.token, "deleteWebhook", {})
+        except TelegramError as error:
+            log.warning("telegram.delete_webhook_failed", company=company.pk, error=str(error))
     bot, _created = TelegramBot.objects.update_or_create(
         company=company,
         defaults={"token_encrypted": encrypt(token), "username": username, "webhook_secret": secret},
