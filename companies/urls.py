@@ -8,6 +8,7 @@ C = "c/<slug:company_slug>"
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/me/", accounts.account_page, name="account-page"),
     path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",

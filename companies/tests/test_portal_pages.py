@@ -255,3 +255,39 @@ def test_sign_in_with_yandex_is_offered_only_with_its_keys(client: Client, setti
     assert 'rel="icon"' in page  # the favicon
     settings.SOCIAL_AUTH_YANDEX_OAUTH2_KEY, settings.SOCIAL_AUTH_YANDEX_OAUTH2_SECRET = "key", "secret"
     assert 'data-testid="yandex-sign-in"' in client.get("/accounts/login/").content.decode()
+
+
+def test_the_account_page_saves_name_and_language_and_changes_the_password(
+    client: Client, owner: User
+) -> None:
+    from companies.tests.factories import TEST_PASSWORD
+
+    assert client.get("/accounts/me/").status_code == 302  # signed in only
+    client.force_login(owner)
+    page = client.get("/accounts/me/")
+    assert page.status_code == 200
+    assert owner.email in page.content.decode()
+    saved = client.post("/accounts/me/", {"form": "profile", "full_name": " Olga Petrova ", "language": "en"})
+    assert saved.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.language) == ("Olga Petrova", "en")
+    assert saved.cookies["django_language"].value == "en"
+    assert (
+        client.post("/accounts/me/", {"form": "profile", "language": "xx"}).status_code == 200
+    )  # refused, shown
+    owner.refresh_from_db()
+    assert owner.language == "en"
+
+    other_device = Client()
+    other_device.force_login(owner)
+    wrong = client.post("/accounts/me/", {"form": "password", "old_password": "nope", "new_password1": "x",
+                                          "new_password2": "y"})  # fmt: skip
+    assert wrong.status_code == 200
+    assert 'class="field-error"' in wrong.content.decode()
+    changed = client.post("/accounts/me/", {"form": "password", "old_password": TEST_PASSWORD,
+                                            "new_password1": "Kh7#vQ2!lmPz", "new_password2": "Kh7#vQ2!lmPz"})  # fmt: skip
+    assert changed.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password("Kh7#vQ2!lmPz")
+    assert client.get("/accounts/me/").status_code == 200  # this session stays signed in
+    assert other_device.get("/accounts/me/").status_code == 302  # the other one is signed out

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from arvlite.core.forms import add_validation_errors
 from companies import accounts, invitations, selectors
+from companies.actors import signed_in_user
 from companies.forms import SignupForm
 from companies.models import User
 
@@ -109,3 +110,38 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_page(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own account: name and language, and the password (changing it
+    signs out every other session; this one stays signed in)."""
+    from django.conf import settings
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    from companies.forms import AccountForm
+
+    user = signed_in_user(request)
+    profile = AccountForm(initial={"full_name": user.full_name, "language": user.language})
+    password = PasswordChangeForm(user)
+    if request.method == "POST" and request.POST.get("form") == "profile":
+        profile = AccountForm(request.POST)
+        if profile.is_valid():
+            user.full_name = profile.cleaned_data["full_name"].strip()
+            user.language = profile.cleaned_data["language"]
+            user.save(update_fields=["full_name", "language"])
+            messages.success(request, _("Your account is saved."))
+            response = redirect("account-page")
+            if user.language:  # the portal follows at once
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            return response
+    elif request.method == "POST" and request.POST.get("form") == "password":
+        password = PasswordChangeForm(user, request.POST)
+        if password.is_valid():
+            password.save()
+            update_session_auth_hash(request, password.user)
+            messages.success(request, _("Your password is changed. Other devices are signed out."))
+            return redirect("account-page")
+    return render(request, "registration/account.html", {"profile": profile, "password": password})

@@ -43,6 +43,7 @@ OUTSIDE_ROUTES = {
     "notification-unsubscribe": "signed link holder (from the e-mail)",
     "notification-customer-unsubscribe": "signed link holder (a customer's reminder e-mail)",
     "notifications-service-worker": "anyone (the Web Push service worker script)",
+    "account-page": "signed in (their own account)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
