@@ -567,5 +567,5 @@ SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 from arvlite.core.logging import configure_logging  # noqa: E402
 from arvlite.core.sentry import configure_sentry  # noqa: E402
 
-configure_logging(log_format=LOG_FORMAT, level=LOG_LEVEL)
+configure_logging(log_format=LOG_FORMAT, level=LOG_LEVEL, time_zone=TIME_ZONE)
 configure_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

@@ -10,6 +10,8 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import structlog
 from django.http import HttpRequest, HttpResponse
@@ -20,13 +22,31 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
-def configure_logging(*, log_format: str, level: str) -> None:
-    """Route stdlib and structlog records through one renderer chosen by LOG_FORMAT."""
+def local_timestamper(time_zone: str) -> structlog.types.Processor:
+    """ISO timestamps in ``time_zone`` with their offset (e.g. 2026-12-03T19:41:02.123+03:00)."""
+    zone = ZoneInfo(time_zone)
+
+    def stamp(logger: object, method: str, event: structlog.types.EventDict) -> structlog.types.EventDict:
+        event["timestamp"] = datetime.now(zone).isoformat(timespec="milliseconds")
+        return event
+
+    return stamp
+
+
+def configure_logging(*, log_format: str, level: str, time_zone: str = "UTC") -> None:
+    """Route stdlib and structlog records through one renderer chosen by LOG_FORMAT. JSON
+    lines (production, read by machines) are stamped in UTC; console lines (development,
+    read beside the portal) in ``time_zone``, the zone the portal shows times in."""
+    stamper = (
+        structlog.processors.TimeStamper(fmt="iso", utc=True)
+        if log_format == "json"
+        else local_timestamper(time_zone)
+    )
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        stamper,
     ]
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()

@@ -71,6 +71,24 @@ def test_console_logs_are_plain_text() -> None:
         json.loads(output)
 
 
+def test_console_lines_are_stamped_in_the_portals_time_zone_json_in_utc() -> None:
+    configure_logging(log_format="console", level="INFO", time_zone="Europe/Moscow")
+    stream, handler = _capture_root_output()
+    try:
+        structlog.get_logger("arvlite.test").info("what time")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    configure_logging(log_format="json", level="INFO", time_zone="Europe/Moscow")
+    json_stream, json_handler = _capture_root_output()
+    try:
+        structlog.get_logger("arvlite.test").info("what time")
+    finally:
+        logging.getLogger().removeHandler(json_handler)
+        configure_logging(log_format="json", level="WARNING")
+    assert "+03:00" in stream.getvalue()  # as the portal shows times (TIME_ZONE)
+    assert json.loads(json_stream.getvalue().splitlines()[0])["timestamp"].endswith("Z")
+
+
 def test_sentry_switches_on_only_with_a_dsn() -> None:
     import sentry_sdk
 
