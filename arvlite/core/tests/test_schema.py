@@ -28,3 +28,4 @@ def test_the_api_documentation_pages_load_without_a_cdn(client: Client, path: st
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn.jsdelivr.net" not in html
+    assert "https://" not in html  # no outside host at all (ReDoc's Google fonts are left out)
