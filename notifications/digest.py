@@ -16,9 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from arvlite.core.roles import role_allows
 from arvlite.core.tenancy import company_scope, scopes_disabled
-from companies.models import Company, Membership, User
+from companies.models import Company, User
 from notifications import services
 from notifications.models import Channel, Delivery, Notification
 from notifications.registry import EVENTS
@@ -56,14 +55,11 @@ def send_digests(*, now: datetime | None = None) -> int:
     return sent
 
 
-def still_wanted(notification: Notification, company: Company, user: User) -> bool:
-    """Whether a held notification may still go into the user's digest: an active member
-    with the event's role, who still wants its e-mail as a digest."""
-    event = EVENTS.get(notification.event)
-    if event is None or not user.is_active:
-        return False
-    membership = Membership.objects.filter(company=company, user=user).first()
-    if membership is None or event.min_role is None or not role_allows(membership.role, event.min_role):
+def still_wanted(event_name: str, company: Company, user: User) -> bool:
+    """Whether held notifications of ``event_name`` may still go into the user's digest:
+    they may still hear of it, and still want its e-mail as a digest."""
+    event = EVENTS.get(event_name)
+    if event is None or services.why_not_heard(user, company.pk, event) is not None:
         return False
     wanted = services.wanted_channels(event, company, user)
     return Channel.EMAIL in wanted and Channel.EMAIL_DIGEST in wanted
@@ -80,7 +76,10 @@ def _digest_one(company: Company, user: User, cutoff: datetime) -> int:
         return 0  # another run took them, or the oldest came after today's digest hour
     Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(digest_pending=False)
     # Only what the user may still hear: they may have left, lost a role, or turned it off.
-    claimed = [n for n in claimed if still_wanted(n, company, user)]
+    wanted = {
+        name: still_wanted(name, company, user) for name in {n.event for n in claimed}
+    }  # once per event
+    claimed = [n for n in claimed if wanted[n.event]]
     if not claimed:
         return 0
     with translation.override(services.language_of(user)):

@@ -18,13 +18,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from arvlite.core.roles import role_allows
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import Membership
 from notifications import telegram, webpush
 from notifications.errors import RetryLaterError, UndeliverableError
 from notifications.models import Channel, Delivery
 from notifications.registry import EVENTS
+from notifications.services import why_not_heard
 
 log = structlog.get_logger(__name__)
 Status = Delivery.Status
@@ -137,16 +137,10 @@ def _not_for_recipient(delivery: Delivery) -> str | None:
         return None if member else "The recipient is no longer an active member of the company."
     if delivery.notification is None:
         return None  # a customer's reminder: their opt-out was checked when it was queued
-    recipient = delivery.notification.recipient
-    if not recipient.is_active:
-        return "The recipient's account is deactivated."
     event = EVENTS.get(delivery.event)
-    if event is None or event.named_user:
+    if event is None:
         return None
-    membership = Membership.objects.filter(company_id=delivery.company_id, user=recipient).first()
-    if membership is None or not role_allows(membership.role, event.min_role):
-        return "The recipient is no longer a member with a role that receives this."
-    return None
+    return why_not_heard(delivery.notification.recipient, delivery.company_id, event)
 
 
 def _later(delivery: Delivery, seconds: float, now: datetime) -> str:

@@ -56,6 +56,19 @@ def recipients(event: Event, company: Company, context: dict[str, Any]) -> list[
     return [m.user for m in members if role_allows(m.role, event.min_role)]
 
 
+def why_not_heard(user: User, company_id: int, event: Event) -> str | None:
+    """Why ``user`` must no longer hear of ``event`` in the company (deactivated, left, or
+    a role below the event's); None when they may. Checked again when a message goes out."""
+    if not user.is_active:
+        return "The recipient's account is deactivated."
+    if event.named_user:
+        return None
+    membership = Membership.objects.filter(company_id=company_id, user=user).first()
+    if membership is None or event.min_role is None or not role_allows(membership.role, event.min_role):
+        return "The recipient is no longer a member with a role that receives this."
+    return None
+
+
 def default_on(event: Event, channel: str) -> bool:
     """The event's own default: its channels; the digest is something a user opts into."""
     return channel in event.channels and channel != Channel.EMAIL_DIGEST
