@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from arcontent import services
 from arcontent.models import ARContent, DailyViewStat, MarkerFingerprint, OrderNumberCounter, ViewSession
+from arvlite.core.admin_dashboard import Figure, Section, changelist_url, start_of_today
 from arvlite.core.storage.access import file_url
+from companies.models import Company
 
 
 def _each(
@@ -69,6 +72,22 @@ class ARContentAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" width="75" height="56" alt="">', file_url(content.thumbnail_small.key)
         )
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        counts = ARContent.objects.aggregate(
+            published=Count("pk", filter=Q(status=ARContent.Status.ACTIVE)),
+            pipeline_failed=Count("pk", filter=Q(pipeline_status=ARContent.Pipeline.FAILED)),
+            web_target_failed=Count("pk", filter=Q(web_target_status=ARContent.WebTarget.FAILED)),
+        )
+        yield Figure(label=_("published content"), value=str(counts["published"]),
+                     url=changelist_url(self, status__exact=ARContent.Status.ACTIVE), order=20)  # fmt: skip
+        failed_pipelines, failed_targets = counts["pipeline_failed"], counts["web_target_failed"]
+        yield Figure(label=_("photo pipelines failed"), value=str(failed_pipelines),
+                     url=changelist_url(self, pipeline_status__exact=ARContent.Pipeline.FAILED),
+                     section=Section.FAILURES, order=10, alert=failed_pipelines > 0)  # fmt: skip
+        yield Figure(label=_("web AR targets failed"), value=str(failed_targets),
+                     url=changelist_url(self, web_target_status__exact=ARContent.WebTarget.FAILED),
+                     section=Section.FAILURES, order=20, alert=failed_targets > 0)  # fmt: skip
 
     @admin.action(description=_("Run the photo pipeline again"))
     def reprocess(self, request: HttpRequest, queryset: QuerySet[ARContent]) -> None:
@@ -129,7 +148,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ViewSessionAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "content", "company", "source", "device_type", "os", "browser",
                     "counted_view", "video_played", "duration_seconds", "country"]  # fmt: skip
-    list_filter = ["company", "device_type", "source", "counted_view", "video_played"]
+    list_filter = ["started_at", "company", "device_type", "source", "counted_view", "video_played"]
     search_fields = ["content__order_number"]
     list_select_related = ["content", "company"]
     raw_id_fields = ["company", "project", "content"]
@@ -137,6 +156,20 @@ class ViewSessionAdmin(ReadOnlyAdmin):
     # date hierarchy (a DISTINCT over the table) and no second COUNT(*) per page.
     ordering = ["-id"]
     show_full_result_count = False
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        today = start_of_today()
+        # Through the (company, started_at) index, one range per company: a bare range on
+        # started_at would read the whole table. Scans still in the Redis buffer (flushed
+        # every 15 s) are not counted yet.
+        companies = list(Company.objects.values_list("pk", flat=True))
+        scans = ViewSession.objects.filter(
+            company__in=companies, started_at__gte=today, counted_view=True
+        ).count()
+        # The query the date filter's "Today" choice makes, so the changelist shows it selected.
+        url = changelist_url(self, started_at__gte=str(today), started_at__lt=str(today + timedelta(days=1)),
+                             counted_view__exact=1)  # fmt: skip
+        yield Figure(label=_("scans today"), value=str(scans), url=url, order=30)
 
 
 @admin.register(DailyViewStat)
@@ -149,3 +182,7 @@ class DailyViewStatAdmin(ReadOnlyAdmin):
     raw_id_fields = ["company", "project", "content"]
     date_hierarchy = "day"
     show_full_result_count = False
+
+
+# Bulk jobs have their own package; imported here, where the admin site looks.
+from arcontent.bulk import admin as bulk_admin  # noqa: E402, F401

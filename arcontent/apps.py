@@ -8,8 +8,12 @@ class ArcontentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from arcontent.activity import register_activity_sentences
         from arcontent.checks import published_content_blocks_company_delete
+        from arcontent.search import register_search_provider
         from companies.services import COMPANY_DELETE_BLOCKERS
 
+        register_activity_sentences()
+        register_search_provider()
         if published_content_blocks_company_delete not in COMPANY_DELETE_BLOCKERS:
             COMPANY_DELETE_BLOCKERS.append(published_content_blocks_company_delete)

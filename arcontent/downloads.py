@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
 from arcontent.api.serializers import public_view_url
 from arcontent.models import ARContent
@@ -99,9 +101,24 @@ def _stream(handle: IO[bytes]) -> Iterator[bytes]:
         handle.close()
 
 
-def export_zip_response(content: ARContent) -> StreamingHttpResponse:
-    """A zip the customer can keep: original photo, marker, web target, QR codes, videos
-    (once they exist) and an index.html that shows them without ARVlite."""
+def _described(name: str) -> str:
+    """What a member of the export pack is, for its page (in the active language)."""
+    if name.startswith("photo."):
+        return gettext("the original photo")
+    if name.startswith("videos/"):
+        return gettext("a video of this living photo")
+    return {
+        "marker.jpg": gettext("the AR marker (the image that is printed and recognised)"),
+        "target.mind": gettext("the web AR target, for MindAR"),
+        "qr.png": gettext("the QR code (PNG)"),
+        "qr.svg": gettext("the QR code (vector SVG)"),
+    }[name]
+
+
+def export_zip_response(content: ARContent, *, language: str) -> StreamingHttpResponse:
+    """A zip the customer can keep: original photo, marker, web target (when one was built),
+    QR codes, videos (once they exist) and an index.html in ``language`` that shows them
+    without ARVlite and lists exactly the files the zip holds."""
     members: list[tuple[str, StoredFile]] = []
     if content.photo:
         members.append((f"photo.{content.photo.key.rsplit('.', 1)[-1]}", content.photo))
@@ -129,10 +146,19 @@ def export_zip_response(content: ARContent) -> StreamingHttpResponse:
         url = public_view_url(content)
         archive.writestr("qr.png", qr_png(url))
         archive.writestr("qr.svg", qr_svg(url))
-        page = render_to_string(
-            "arcontent/export_index.html",
-            {"content": content, "files": [name for name, _ in members], "url": url, "videos": videos},
-        )
+        names = [*(name for name, _ in members), "qr.png", "qr.svg"]
+        with translation.override(language):
+            page = render_to_string(
+                "arcontent/export_index.html",
+                {
+                    "content": content,
+                    "files": [(name, _described(name)) for name in names],
+                    "has_marker": marker is not None,
+                    "url": url,
+                    "videos": videos,
+                    "language": translation.get_language(),
+                },
+            )
         archive.writestr("index.html", page)
     size = spool.tell()
     response = StreamingHttpResponse(_stream(spool), content_type="application/zip")

@@ -12,15 +12,45 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+class _ProjectSelect(forms.Select):
+    """Each option carries its project's default print size, so the page can tell whether
+    a size must be typed and the live check scores the size the content will get."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        project = getattr(option["value"], "instance", None)
+        if isinstance(project, Project) and project.print_width_cm and project.print_height_cm:
+            option["attrs"]["data-print-width"] = f"{project.print_width_cm.normalize():f}"
+            option["attrs"]["data-print-height"] = f"{project.print_height_cm.normalize():f}"
+        return option
+
+
+# The page's script fills in %(size)s when another project is chosen.
+SIZE_DEFAULT_HINT = _("Leave empty to use the project’s default, %(size)s cm.")
+
+
+def print_size_hint(project: Project | None) -> StrOrPromise:
+    """The truth about the print size fields for this project (the page's script says the
+    same when another project is chosen)."""
+    if project is None:
+        return _("Needed only if the project has no default print size.")
+    if project.print_width_cm and project.print_height_cm:
+        size = f"{project.print_width_cm.normalize():f} × {project.print_height_cm.normalize():f}"
+        return SIZE_DEFAULT_HINT % {"size": size}
+    return _("Required: this project has no default print size.")
+
+
 class ContentForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), widget=_ProjectSelect
+    )
     photo = forms.FileField(
         label=_("Photo"), help_text=_("JPEG, PNG or WebP. The photo that will be printed."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )  # fmt: skip
     print_width_cm = forms.DecimalField(
         label=_("Print width, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2,
-        required=False, help_text=_("Empty: the project's default print size."),
+        required=False,
     )  # fmt: skip
     print_height_cm = forms.DecimalField(
         label=_("Print height, cm"), min_value=MIN_PRINT_CM, max_value=MAX_PRINT_CM, decimal_places=2,
@@ -38,6 +68,13 @@ class ContentForm(forms.Form):
         field = self.fields["project"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Project.objects.filter(company=company).exclude(status=Project.Status.ARCHIVED)
+        projects = list(field.queryset[:2])
+        if len(projects) == 1 and not self.is_bound and not self.initial.get("project"):
+            self.initial["project"] = projects[0].pk  # the only choice is made already
+        chosen = self.initial.get("project")
+        preselected = field.queryset.filter(pk=chosen).first() if chosen else None
+        self.fields["print_width_cm"].help_text = print_size_hint(preselected)
+        self.has_projects = bool(projects)
 
 
 def _required_print_size(label: StrOrPromise) -> forms.DecimalField:

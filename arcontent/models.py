@@ -314,3 +314,7 @@ class ViewFlushBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id} ({self.events})"
+
+
+# Defined in its own package, registered with the app here.
+from arcontent.bulk.models import BulkJob as BulkJob  # noqa: E402

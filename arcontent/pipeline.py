@@ -109,7 +109,7 @@ def _build_outputs(content: ARContent) -> dict[str, Any]:
     )
     width, height = float(content.print_width_cm), float(content.print_height_cm)
     marker_bytes = make_marker(image)
-    marker_image = load_photo(marker_bytes)
+    marker_image = load_photo(marker_bytes)  # the form's live check scores this same image
     outputs: dict[str, Any] = {
         "marker": _store(content, StoredFile.Kind.MARKER, marker_bytes, "marker.jpg"),
         "thumbnails": {

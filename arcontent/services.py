@@ -6,6 +6,7 @@ from the current state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -232,11 +233,18 @@ def _locked(content: ARContent) -> ARContent:
     return ARContent.objects.select_for_update().select_related("company").get(pk=content.pk)
 
 
+# Checks of the apps above arcontent, filled in their AppConfig.ready() (videos: "is there a
+# video a scan can play?"); each answers why the content cannot be published, or None.
+PUBLISH_CHECKS: list[Callable[[ARContent], str | None]] = []
+
+
 def publish_blockers(content: ARContent) -> list[str]:
-    """Why ``content`` cannot be published right now; empty when it can."""
+    """Why ``content`` cannot be published right now (one sentence each, saying what to do);
+    empty when it can."""
     reasons = []
     if content.status not in (Status.READY, Status.PAUSED) or content.marker_id is None:
         reasons.append(_("The marker is not ready yet."))
+    reasons.extend(reason for check in PUBLISH_CHECKS if (reason := check(content)))
     if content.has_unresolved_similar:
         reasons.append(
             _(
@@ -262,9 +270,10 @@ def _years_later(moment: datetime, years: int) -> datetime:
 
 @transaction.atomic
 def content_publish(*, content: ARContent, actor: Actor) -> ARContent:
-    """Make the content scannable. Needs a ready marker, no unresolved similar-marker
-    warning and trackability above poor (either may be overridden by an editor). The
-    first publication starts the hosting term: ``expires_at`` = now + term."""
+    """Make the content scannable. Needs a ready marker, a video a scan can play (the
+    PUBLISH_CHECKS), no unresolved similar-marker warning and trackability above poor
+    (either may be overridden by an editor). The first publication starts the hosting
+    term: ``expires_at`` = now + term."""
     content = _locked(content)
     if content.status == Status.ACTIVE:
         return content
@@ -282,6 +291,16 @@ def content_publish(*, content: ARContent, actor: Actor) -> ARContent:
     elif content.expires_at <= now:
         raise ValidationError(_("The hosting term has ended. Renew it to publish the content again."))
     return _transition(content, actor=actor, action="publish", to=Status.ACTIVE, **fields)
+
+
+def content_publish_anyway(*, content: ARContent, actor: Actor) -> ARContent:
+    """Publish past a similar-marker warning in one step ("publish anyway"): an editor
+    accepts the warning and the content is published. The acceptance is kept even when
+    publishing is still refused for another reason (no video yet…): that refusal names
+    what is left to do."""
+    if content.has_unresolved_similar:
+        content = content_override(content=content, actor=actor, what="similar")
+    return content_publish(content=content, actor=actor)
 
 
 @transaction.atomic

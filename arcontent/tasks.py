@@ -78,3 +78,8 @@ def reap_stuck_pipelines() -> int:
     from arcontent import pipeline
 
     return pipeline.reap_stuck()
+
+
+# Bulk jobs have their own package; imported here so workers (which autodiscover
+# ``<app>.tasks``) know the task.
+from arcontent.bulk.tasks import run_bulk_job as run_bulk_job  # noqa: E402

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from arcontent import views
+from arcontent.bulk import upload_views
+from arcontent.bulk import views as bulk_views
 from arvlite.core.urls import register_choice_converter
 
 register_choice_converter("content_action", views.ACTIONS)
@@ -21,5 +23,20 @@ urlpatterns = [
         f"{C}/<uuid:unique_id>/<content_action:action>/",
         views.ContentActionView.as_view(),
         name="content-action-page",
+    ),
+]
+
+# Bulk work on a selection (arcontent/bulk).
+urlpatterns += [
+    path(f"{C}/bulk/", bulk_views.BulkStartView.as_view(), name="content-bulk-page"),
+    path(f"{C}/upload/", upload_views.BulkUploadView.as_view(), name="content-bulk-upload-page"),
+    path(f"{C}/bulk/<int:pk>/", bulk_views.BulkJobView.as_view(), name="content-bulk-job-page"),
+    path(
+        f"{C}/bulk/<int:pk>/status/", bulk_views.BulkJobStatusView.as_view(), name="content-bulk-job-status"
+    ),
+    path(
+        f"{C}/bulk/<int:pk>/sheet.pdf",
+        bulk_views.BulkJobDownloadView.as_view(),
+        name="content-bulk-job-download",
     ),
 ]

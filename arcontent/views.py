@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from arcontent import services
-from arcontent.forms import ContentEditForm, ContentForm
+from arcontent.forms import SIZE_DEFAULT_HINT, ContentEditForm, ContentForm
 from arcontent.models import ARContent
-from arcontent.selectors import content_get, content_list
+from arcontent.selectors import content_get, content_list, similar_contents
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies.portal import CompanyPortalMixin
@@ -82,7 +82,12 @@ class ContentCreateView(ContentPageMixin, TemplateView):
         initial = {"term_years": self.company.default_term_years}
         if _is_number(self.request.GET.get("project", "")):
             initial["project"] = int(self.request.GET["project"])
-        context.setdefault("form", ContentForm(company=self.company, initial=initial))
+        form = context.setdefault("form", ContentForm(company=self.company, initial=initial))
+        # The photo sits between the project and the print size: the size's hint and the
+        # live score depend on both.
+        context["head_fields"] = [form["project"]]
+        context["size_hint_template"] = str(SIZE_DEFAULT_HINT)
+        context["tail_fields"] = [form[name] for name in form.fields if name not in ("project", "photo")]
         return context
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -126,7 +131,10 @@ class ContentDetailView(ContentPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         content = self.get_content()
         context.update(
-            content=content, blockers=services.publish_blockers(content), language=self.request.LANGUAGE_CODE
+            content=content,
+            blockers=services.publish_blockers(content),
+            similar=similar_contents(company=self.company, content=content),
+            language=self.request.LANGUAGE_CODE,
         )
         return context
 
@@ -177,6 +185,11 @@ class ContentEditView(ContentPageMixin, TemplateView):
 
 ACTIONS = {
     "publish": (services.content_publish, Role.EDITOR, gettext_lazy("Published: scans now play the video.")),
+    "publish-anyway": (
+        services.content_publish_anyway,
+        Role.EDITOR,
+        gettext_lazy("Published: scans now play the video."),
+    ),
     "pause": (services.content_pause, Role.EDITOR, gettext_lazy("Paused.")),
     "resume": (services.content_resume, Role.EDITOR, gettext_lazy("Published again.")),
     "renew": (services.content_renew, Role.EDITOR, gettext_lazy("The hosting term has been extended.")),

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "companies.sessions.SessionActivityMiddleware",  # the account page's "signed in on these devices"
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -212,6 +213,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 INVITATION_VALID_DAYS = env.positive_int("INVITATION_VALID_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env.positive_int("PASSWORD_RESET_HOURS", default=24)
+# A new sign-up confirms its e-mail address (a signed link, valid this many days) before it
+# may create a company. Off by default in the embedded run (DEBUG), where mail only reaches
+# the console.
+EMAIL_VERIFICATION_REQUIRED = env.bool("EMAIL_VERIFICATION_REQUIRED", default=not DEBUG)
+EMAIL_VERIFICATION_DAYS = env.positive_int("EMAIL_VERIFICATION_DAYS", default=3)
 
 SOCIAL_AUTH_YANDEX_OAUTH2_KEY = env.str("YANDEX_OAUTH_KEY", default="")
 SOCIAL_AUTH_YANDEX_OAUTH2_SECRET = env.str("YANDEX_OAUTH_SECRET", default="")
@@ -235,6 +241,7 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
     "companies.social.save_full_name",
+    "companies.social.mark_email_verified",
 )
 
 SIMPLE_JWT = {
@@ -303,6 +310,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "arcontent.viewer.openapi.add_viewer_api",  # plain Django views, written from the contract
         "arvlite.core.api.schema.add_error_responses",
     ],
 }

@@ -50,3 +50,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is mi
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A MindAR compile takes ~10 s; the tests that check it switch this on themselves.
 WEBAR_TARGETS = False
+# The suite signs people up and lets them straight in, as the embedded run does; the tests of
+# e-mail confirmation switch it on (companies/tests/test_signup.py).
+EMAIL_VERIFICATION_REQUIRED = False

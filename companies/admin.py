@@ -1,11 +1,16 @@
+from collections.abc import Iterable
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from arvlite.core.admin_dashboard import Figure, changelist_url
 from companies import services
+from companies.files import storage_used_bytes
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, StoredFile, User
 
 
@@ -34,11 +39,11 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "contact_email", "storage_quota_bytes", "created_at"]
+    list_display = ["name", "slug", "status", "contact_email", "storage_quota", "created_at"]
     list_filter = ["status"]
     search_fields = ["name", "slug", "contact_email", "legal_name", "tax_id"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["storage_usage", "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["deactivate", "reactivate"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -65,10 +70,36 @@ class CompanyAdmin(admin.ModelAdmin):
         ),
         (
             _("Defaults and limits"),
-            {"fields": ("time_zone", "default_term_years", "customer_reminders", "storage_quota_bytes")},
+            {
+                "fields": (
+                    "time_zone",
+                    "default_term_years",
+                    "customer_reminders",
+                    "storage_quota_bytes",
+                    "storage_usage",
+                )
+            },
         ),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("storage quota"), ordering="storage_quota_bytes")
+    def storage_quota(self, company: Company) -> str:
+        return filesizeformat(company.storage_quota_bytes)
+
+    @admin.display(description=_("storage used"))
+    def storage_usage(self, company: Company) -> str:
+        if company.pk is None:
+            return "—"
+        return _("%(used)s of %(quota)s") % {
+            "used": filesizeformat(storage_used_bytes(company=company)),
+            "quota": filesizeformat(company.storage_quota_bytes),
+        }
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        yield Figure(
+            label=_("companies"), value=str(Company.objects.count()), url=changelist_url(self), order=10
+        )
 
     @admin.action(description=_("Deactivate selected companies"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Company]) -> None:
@@ -123,13 +154,23 @@ class CompanyApiKeyAdmin(admin.ModelAdmin):
 class StoredFileAdmin(admin.ModelAdmin):
     """Files are written by the storage layer; operators look, and delete through it."""
 
-    list_display = ["key", "company", "kind", "size", "mime_type", "created_at"]
+    list_display = ["key", "company", "kind", "size_shown", "mime_type", "created_at"]
     list_filter = ["kind", "mime_type"]
     search_fields = ["key", "original_name", "sha256", "company__name", "company__slug"]
     list_select_related = ["company"]
     raw_id_fields = ["company", "project", "created_by"]
-    readonly_fields = [f.name for f in StoredFile._meta.fields]
+    readonly_fields = [f.name for f in StoredFile._meta.fields if f.name != "size"] + ["size_shown"]
+    exclude = ["size"]  # shown as size_shown
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_shown(self, stored_file: StoredFile) -> str:
+        return filesizeformat(stored_file.size)
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        # What counts towards the quotas: files held for unpaid orders are left out.
+        used = StoredFile.objects.filter(held_until__isnull=True).aggregate(total=Sum("size"))["total"] or 0
+        yield Figure(label=_("storage used"), value=filesizeformat(used), url=changelist_url(self), order=40)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,8 +10,11 @@ class CompaniesConfig(AppConfig):
     def ready(self) -> None:
         from companies import (
             schema,  # noqa: F401 - registers the OpenAPI auth extension
+            sessions,  # noqa: F401 - records sign-ins for the account page's device list
             signals,  # noqa: F401 - removes storage objects of deleted file rows
         )
+        from companies.activity import register_company_sentences
         from companies.dashboard import register_company_panels
 
         register_company_panels()
+        register_company_sentences()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arvlite.core.roles import Role, role_allows
+from companies.activity import describe
 from companies.models import AuditEntry, Membership
 from companies.selectors import member_list
 
@@ -50,7 +51,8 @@ def _team(membership: Membership) -> dict[str, Any]:
 def _activity(membership: Membership) -> dict[str, Any] | None:
     if not role_allows(membership.role, Role.MANAGER):
         return None
-    return {"entries": list(AuditEntry.objects.select_related("actor")[:10])}
+    entries = AuditEntry.objects.select_related("actor")[:10]
+    return {"entries": [(entry, describe(entry)) for entry in entries]}
 
 
 def register_company_panels() -> None:

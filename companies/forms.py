@@ -9,6 +9,7 @@ from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.models import Company
 from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
+from companies.time_zones import TIME_ZONE_HELP, TimeZoneInput
 
 
 class SignupForm(forms.Form):
@@ -68,7 +69,8 @@ class CompanySettingsForm(forms.ModelForm):
             *COMPANY_PROFILE_FIELDS,
             *(n for n in PAYMENT_SETTINGS_FIELDS if n != "yookassa_secret_key"),
         ]
-        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"}), "time_zone": TimeZoneInput()}
+        help_texts = {"time_zone": TIME_ZONE_HELP}
 
     # The page's sections, in order; every field of the form is in exactly one.
     SECTIONS = (
@@ -94,7 +96,10 @@ class CompanySettingsForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.EDITOR,
+        help_text=_("See “What each role may do” above."),
+    )  # fmt: skip
 
 
 class RoleForm(forms.Form):

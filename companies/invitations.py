@@ -18,6 +18,7 @@ from arvlite.core.email import send_templated_email
 from arvlite.core.events import emit
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
+from companies.accounts import email_verified_mark
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.models import Company, Invitation, Membership, User, _new_nonce
@@ -170,6 +171,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     membership = existing or membership_set(
         company=invitation.company, user=user, role=invitation.role, actor=invitation.invited_by
     )
+    email_verified_mark(user=user)  # the link reached them at this address
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

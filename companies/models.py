@@ -41,6 +41,9 @@ class UserManager(BaseUserManager["User"]):
     def _create(self, email: str, password: str | None, **fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
+        # Accounts made here (operators, Yandex sign-ins, demo data) come with an address
+        # someone vouched for; only the sign-up form leaves it to be confirmed.
+        fields.setdefault("email_verified_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)  # None gives an unusable password (OAuth-only users)
         user.save(using=self._db)
@@ -71,6 +74,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The language of their e-mails and messages (the portal's switcher sets it); empty:
     # the site's default.
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    # When they proved they read mail at this address: the sign-up link, an invitation link,
+    # or Yandex. Empty: not yet, and no company of their own until then (where
+    # EMAIL_VERIFICATION_REQUIRED is on).
+    email_verified_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -95,6 +102,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 DEFAULT_STORAGE_QUOTA_BYTES = 10 * 1024**3  # 10 GiB until an operator changes it
@@ -413,3 +424,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}".strip()
+
+
+class UserSession(models.Model):
+    """A browser where a user is signed in (the account page's list of devices). Goes with
+    its Django session: signing out, ending it from the list, or the expiry clean-up."""
+
+    session = models.OneToOneField("sessions.Session", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ip or ''}".strip()

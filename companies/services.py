@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from arvlite.core.encryption import encrypt
 from arvlite.core.roles import Role
+from companies.accounts import EMAIL_NOT_VERIFIED, EmailNotVerifiedError, email_confirmation_pending
 from companies.actors import Actor
 from companies.audit import audit_log
 from companies.models import Company, Membership, User
@@ -65,7 +66,10 @@ def _validated(company: Company) -> None:
 @transaction.atomic
 def company_create(*, name: str, slug: str, owner: User, **profile: Any) -> Company:
     """Create a company; its creator becomes its owner. Audited. A taken slug is a
-    ValidationError on ``slug``, also when two requests race for it."""
+    ValidationError on ``slug``, also when two requests race for it. Refused
+    (EmailNotVerifiedError) while the owner has not confirmed their e-mail address."""
+    if email_confirmation_pending(owner):
+        raise EmailNotVerifiedError(str(EMAIL_NOT_VERIFIED))
     company = Company(
         name=name, slug=slug, **{k: v for k, v in profile.items() if k in COMPANY_PROFILE_FIELDS}
     )

@@ -1,14 +1,23 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from companies.views import accounts, company, members, storage
+from companies.views import accounts, company, members, search, storage
 
 C = "c/<slug:company_slug>"
 
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/sent/", accounts.signup_sent, name="signup-sent"),
+    path("accounts/email/confirm/<str:token>/", accounts.email_verify_page, name="email-verify"),
+    path("accounts/email/resend/", accounts.email_verify_resend, name="email-verify-resend"),
     path("accounts/me/", accounts.account_page, name="account-page"),
+    path("accounts/me/sessions/<int:pk>/sign-out/", accounts.account_session_end, name="account-session-end"),
+    path(
+        "accounts/me/sessions/sign-out-others/",
+        accounts.account_sessions_end_others,
+        name="account-sessions-end-others",
+    ),
     path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
@@ -50,5 +59,7 @@ urlpatterns = [
     ),
     path(f"{C}/api-keys/", members.ApiKeysView.as_view(), name="api-keys-page"),
     path(f"{C}/storage/", storage.StorageUsageView.as_view(), name="storage-page"),
+    path(f"{C}/search/", search.SearchView.as_view(), name="search-page"),
+    path(f"{C}/search/suggest/", search.SearchSuggestView.as_view(), name="search-suggest-partial"),
     path(f"{C}/api-keys/<int:pk>/revoke/", members.ApiKeyRevokeView.as_view(), name="api-key-revoke-page"),
 ]

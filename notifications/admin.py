@@ -10,6 +10,7 @@ admin view, these run across tenants (the site switches the scope guard off)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from arvlite.core.admin_dashboard import Figure, Section, changelist_url
 from notifications.models import (
     Delivery,
     ExpiryReminder,
@@ -104,6 +106,12 @@ class DeliveryAdmin(_NoAddOrChange):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the outbox is the record of what went out
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        failed = Delivery.objects.filter(status=Delivery.Status.FAILED).count()
+        yield Figure(label=_("notification deliveries failed"), value=str(failed),
+                     url=changelist_url(self, status__exact=Delivery.Status.FAILED),
+                     section=Section.FAILURES, order=40, alert=failed > 0)  # fmt: skip
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("notifications.change_delivery")

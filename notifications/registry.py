@@ -58,7 +58,9 @@ def _content_link(company: Company, content: Any, context: dict[str, Any]) -> st
 
 
 def _video_facts(video: Any, context: dict[str, Any]) -> dict[str, Any]:
-    return {"name": video.title or f"#{video.pk}", "content": video.content.order_number,
+    # Untitled videos (the usual case now) are named by their file for staff.
+    file_name = video.original.original_name if video.original_id else ""
+    return {"name": video.title or file_name or f"#{video.pk}", "content": video.content.order_number,
             **context}  # fmt: skip
 
 

@@ -132,6 +132,8 @@ class ProjectDetailView(ProjectPageMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["save_as_template_form"] = SaveAsTemplateForm()
+        # Through the reverse relation: projects may not import arcontent (the layers).
+        context["recent_contents"] = list(self.project.ar_contents.order_by("-created_at")[:5])
         return context
 
     def form_valid(self, form: ProjectUpdateForm) -> HttpResponse:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from arvlite.core.admin_dashboard import Figure, Section, changelist_url
 from arvlite.core.storage.access import file_url
 from videos import services
 from videos.models import DateRule, Playback, UploadSession, Video, VideoSchedule
@@ -40,9 +44,20 @@ class VideoAdmin(admin.ModelAdmin):
     raw_id_fields = ["company", "content", "original", "rendition_1080", "rendition_720", "poster",
                      "thumbnail_small", "thumbnail_medium", "thumbnail_large", "created_by"]  # fmt: skip
     readonly_fields = ["status", "error", "progress", "attempts", "duration_seconds", "width", "height", "fps",
-                       "codec", "size_bytes", "mime_type", "started_at", "finished_at", "created_at"]  # fmt: skip
+                       "codec", "size", "mime_type", "started_at", "finished_at", "created_at"]  # fmt: skip
+    exclude = ["size_bytes"]  # shown (read-only) as size
     inlines = [VideoScheduleInline]
     actions = ["reprocess"]
+
+    @admin.display(description=_("size"), ordering="size_bytes")
+    def size(self, video: Video) -> str:
+        return filesizeformat(video.size_bytes)
+
+    def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
+        failed = Video.objects.filter(status=Video.Status.FAILED).count()
+        yield Figure(label=_("videos failed to process"), value=str(failed),
+                     url=changelist_url(self, status__exact=Video.Status.FAILED),
+                     section=Section.FAILURES, order=30, alert=failed > 0)  # fmt: skip
 
     @admin.display(description=_("preview"))
     def thumbnail(self, video: Video) -> str:
@@ -92,8 +107,8 @@ class UploadSessionAdmin(admin.ModelAdmin):
         "upload_id",
         "content",
         "filename",
-        "offset",
-        "length",
+        "received",
+        "size",
         "created_at",
         "expires_at",
         "completed_at",
@@ -101,7 +116,16 @@ class UploadSessionAdmin(admin.ModelAdmin):
     search_fields = ["upload_id", "filename", "content__order_number"]
     list_select_related = ["content"]
     raw_id_fields = ["company", "content", "created_by", "video"]
-    readonly_fields = ["upload_id", "length", "offset", "chunk_keys", "created_at", "completed_at"]
+    readonly_fields = ["upload_id", "size", "received", "chunk_keys", "created_at", "completed_at"]
+    exclude = ["length", "offset"]  # shown as size and received
+
+    @admin.display(description=_("size"), ordering="length")
+    def size(self, upload: UploadSession) -> str:
+        return filesizeformat(upload.length)
+
+    @admin.display(description=_("received"), ordering="offset")
+    def received(self, upload: UploadSession) -> str:
+        return filesizeformat(upload.offset)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -29,6 +29,7 @@ from videos.media.frames import poster, thumbnails
 from videos.media.probe import probe
 from videos.media.transcode import rendition_plan, transcode
 from videos.models import Video
+from videos.services import playback_adopt_ready
 from videos.tasks import process_video as process_video_task
 
 logger = structlog.get_logger(__name__)
@@ -159,6 +160,8 @@ def _finish(video: Video, outputs: dict[str, Any]) -> None:
         locked.save()
         StoredFile.objects.filter(pk__in=[pk for pk in old if pk]).delete()
         audit_log(company=video.company, actor=None, action="video.processed", target=locked)
+        if locked.enabled:
+            playback_adopt_ready(video=locked)
         emit("video.ready", company=video.company, subject=locked)
 
 

@@ -75,7 +75,7 @@ def video_create(
             video = Video.objects.create(
                 company=content.company,
                 content=content,
-                title=(title or filename.rsplit(".", 1)[0])[:200],
+                title=title.strip()[:200],  # untitled: viewers see "Video N" (videos.naming)
                 original=stored,
                 size_bytes=stored.size,
                 mime_type=stored.mime_type,
@@ -331,6 +331,24 @@ def date_rule_delete(*, rule: DateRule, actor: Actor) -> None:
     audit_log(company=rule.company, actor=actor, action="date_rule.delete", target=content,
               changes={"date_rule": [str(rule), None]})  # fmt: skip
     rule.delete()
+
+
+@transaction.atomic
+def playback_adopt_ready(*, video: Video) -> Playback | None:
+    """A video that just became ready is made the content's active video when none is chosen
+    (manual mode; PRODUCT.md "Which video plays", rule 4), so the first ready video plays and
+    the portal shows it as the one playing without an extra click. Audited when it changes."""
+    playback = Playback.objects.select_for_update().filter(content_id=video.content_id).first()
+    if playback is None:  # no saved rules: the content plays in its project's mode
+        if video.content.project.playback_mode != Playback.Mode.MANUAL:
+            return None
+        playback = Playback.objects.select_for_update().get(pk=playback_for(video.content).pk)
+    if playback.mode == Playback.Mode.MANUAL and playback.active_video_id is None:
+        playback.active_video = video
+        playback.save(update_fields=["active_video", "updated_at"])
+        audit_log(company=video.company, actor=None, action="playback.update", target=video.content,
+                  changes={"active_video": [None, video.pk]})  # fmt: skip
+    return playback
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ playback page (mode, rotation, date rules, schedules, month calendar)."""
 from __future__ import annotations
 
 import calendar as calendar_module
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,19 +14,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from arcontent.models import ARContent
 from arcontent.selectors import content_get
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
+from arvlite.core.storage.sniff import ALLOWED_TYPES
 from companies.actors import Actor
 from companies.portal import CompanyPortalMixin
 from videos import selectors, services
+from videos.api.uploads import max_upload_bytes
 from videos.forms import DateRuleForm, PlaybackForm, ScheduleForm
 from videos.models import DateRule, Video, VideoSchedule
+from videos.naming import named
+from videos.selection import Selection
 
 
 class ContentVideosMixin(CompanyPortalMixin):
@@ -57,11 +65,18 @@ class VideoListView(ContentVideosMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         videos = list(selectors.video_list(content=self.get_content()))
         playback = services.playback_for(self.get_content())
+        max_bytes = max_upload_bytes()
         context.update(
             videos=videos,
+            rows=named(videos),
             playback=playback,
             busy=any(v.status in (Video.Status.UPLOADED, Video.Status.PROCESSING) for v in videos),
             chunk_size=settings.VIDEO_UPLOAD_CHUNK_BYTES,
+            # The server's limits, so the page refuses what the server would before uploading.
+            max_bytes=max_bytes,
+            max_size=filesizeformat(max_bytes),
+            video_types=sorted(ALLOWED_TYPES["video"]),
+            video_extensions=sorted({*ALLOWED_TYPES["video"].values(), "m4v", "mpeg", "qt"}),
         )
         return context
 
@@ -134,6 +149,36 @@ class VideoUploadView(ContentVideosMixin, TemplateView):
         return self.back()
 
 
+# The calendar says in words which rule chose each day's video (the API's codes).
+SOURCE_WORDS = {
+    "date_rule": gettext_lazy("date rule"),
+    "schedule": gettext_lazy("time window"),
+    "rotation_rule": gettext_lazy("rotation"),
+    "active_default": gettext_lazy("the chosen video"),
+    "rotation": gettext_lazy("sequential or cyclic order"),
+    "fallback": gettext_lazy("first video of the list"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    day: date
+    selection: Selection | None
+    titles: dict[int, str]
+
+    @property
+    def title(self) -> str:
+        return self.titles.get(self.selection.video_id, "") if self.selection else ""
+
+    @property
+    def source(self) -> str:
+        return self.selection.selection_source if self.selection else ""
+
+    @property
+    def reason(self) -> str:
+        return str(SOURCE_WORDS.get(self.source, "")) if self.selection else ""
+
+
 class PlaybackView(ContentVideosMixin, TemplateView):
     template_name = "videos/playback.html"
     page_name = "playback-page"
@@ -157,12 +202,11 @@ class PlaybackView(ContentVideosMixin, TemplateView):
         playback = services.playback_for(content)
         year, month = self._month()
         days = dict(selectors.month_calendar(content=content, year=year, month=month))
-        titles = dict(videos.values_list("id", "title"))
+        titles = {each.video.id: each.name for each in named(videos)}
         weeks = [
-            [(day, (chosen := days.get(day)), titles.get(chosen.video_id) if chosen else None) if day.month == month else None
-             for day in week]
+            [CalendarDay(day, days.get(day), titles) if day.month == month else None for day in week]
             for week in calendar_module.Calendar().monthdatescalendar(year, month)
-        ]  # fmt: skip
+        ]
         previous = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
         following = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
         context.update(
@@ -183,6 +227,7 @@ class PlaybackView(ContentVideosMixin, TemplateView):
             date_rules=DateRule.objects.filter(playback=playback).select_related("video"),
             schedules=VideoSchedule.objects.filter(content=content).select_related("video"),
             weeks=weeks,
+            weekdays=[WEEKDAYS_ABBR[n] for n in range(7)],  # Monday first, as the weeks are
             month_start=date(year, month, 1),
             previous_month=f"{previous:%Y-%m}",
             next_month=f"{following:%Y-%m}",

@@ -139,6 +139,14 @@ class RenewSerializer(serializers.Serializer[None]):
     years = serializers.IntegerField(min_value=MIN_TERM_YEARS, max_value=MAX_TERM_YEARS, required=False)
 
 
+class PublishSerializer(serializers.Serializer[None]):
+    accept_similar = serializers.BooleanField(
+        default=False,
+        help_text="Accept the similar-marker warning and publish in one call (a signed-in editor; "
+        "API keys cannot accept it).",
+    )
+
+
 class OverrideSerializer(serializers.Serializer[None]):
     what = serializers.ChoiceField(choices=[("similar", "similar"), ("quality", "quality")])
 

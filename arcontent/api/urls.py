@@ -1,6 +1,7 @@
 from django.urls import path
 
 from arcontent.api import views
+from arcontent.bulk import api as bulk_api
 
 C = "companies/<slug:company_slug>/ar-content"
 ACTIONS = ["publish", "pause", "resume", "renew", "archive", "reprocess", "override"]
@@ -45,4 +46,16 @@ urlpatterns = [
         name="ar-content-export-zip",
     ),
     path("photo-analysis/", views.PhotoAnalysisView.as_view(), name="photo-analysis"),
+    # Bulk jobs (arcontent/bulk).
+    path(f"{C}/bulk/", bulk_api.BulkStartView.as_view(), name="ar-content-bulk"),
+    path(
+        "companies/<slug:company_slug>/bulk-jobs/<int:pk>/",
+        bulk_api.BulkJobView.as_view(),
+        name="bulk-job-detail",
+    ),
+    path(
+        "companies/<slug:company_slug>/bulk-jobs/<int:pk>/file.pdf",
+        bulk_api.BulkJobFileView.as_view(),
+        name="bulk-job-file",
+    ),
 ]

@@ -24,10 +24,11 @@ from arcontent.api.serializers import (
     ARContentUpdateSerializer,
     OverrideSerializer,
     PhotoAnalysisSerializer,
+    PublishSerializer,
     RenewSerializer,
     UseEnhancedSerializer,
 )
-from arcontent.imaging.analysis import analyze
+from arcontent.imaging.analysis import analyze_marker_of
 from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
@@ -98,7 +99,12 @@ class ARContentViewSet(
         if getattr(self, "swagger_fake_view", False):
             return ARContent.objects.none()
         search = self.request.query_params.get("search") if self.action == "list" else None
-        return content_list(company=self.company, search=search).select_related("company")
+        # The videos: publish_blockers asks whether one can play (videos.checks), per row.
+        return (
+            content_list(company=self.company, search=search)
+            .select_related("company")
+            .prefetch_related("videos")
+        )
 
     def _respond(self, content: ARContent, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=content.pk)
@@ -135,10 +141,21 @@ class ARContentViewSet(
 
     # --- workflow ---------------------------------------------------------------------
 
-    @extend_schema(summary="Publish (scans start; the term starts on first publication)", request=None)
+    @extend_schema(
+        summary="Publish (scans start; the term starts on first publication). Refused without a "
+        "ready video; accept_similar publishes past a similar-marker warning in one call (editors)",
+        request=PublishSerializer,
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, company_slug: str, unique_id: str) -> Response:
-        return self._respond(services.content_publish(content=self.get_object(), actor=request.user))
+        data = PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publish = (
+            services.content_publish_anyway
+            if data.validated_data["accept_similar"]
+            else services.content_publish
+        )
+        return self._respond(publish(content=self.get_object(), actor=request.user))
 
     @extend_schema(summary="Pause scans", request=None)
     @action(detail=True, methods=["post"])
@@ -225,7 +242,7 @@ class ARContentViewSet(
 
     @_file_action("export.zip", "Everything needed to keep the content without ARVlite (ZIP)")
     def export_zip(self, request: Request, company_slug: str, unique_id: str) -> StreamingHttpResponse:
-        return downloads.export_zip_response(self.get_object())
+        return downloads.export_zip_response(self.get_object(), language=request.LANGUAGE_CODE)
 
 
 class PhotoAnalysisView(APIView):
@@ -254,7 +271,7 @@ class PhotoAnalysisView(APIView):
             raise exceptions.ValidationError({"photo": [error.message]}) from None
         width = data.validated_data.get("print_width_cm")
         height = data.validated_data.get("print_height_cm")
-        result = analyze(
+        result = analyze_marker_of(  # the marker, as the pipeline will: the two scores agree
             image,
             print_width_cm=float(width) if width else None,
             print_height_cm=float(height) if height else None,

@@ -49,6 +49,8 @@ import numpy as np
 from PIL import Image
 
 from arcontent.imaging.advice import advice_for
+from arcontent.imaging.decode import load_photo
+from arcontent.imaging.derivatives import make_marker
 from arcontent.imaging.features import orb_features, working_gray
 
 GOOD_SCORE = 70
@@ -191,3 +193,13 @@ def _uniqueness(descriptors: np.ndarray) -> float:
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(descriptors, descriptors, k=2)
     nearest_other = np.array([pair[1].distance for pair in pairs])
     return float(np.count_nonzero(nearest_other >= DISTINCT_BITS)) / len(descriptors)
+
+
+def analyze_marker_of(
+    photo: Image.Image, *, print_width_cm: float | None = None, print_height_cm: float | None = None
+) -> Analysis:
+    """The score the pipeline will store: it analyses the marker made from the photo (scaled
+    and re-encoded), not the upload itself, so the form's live check runs the same steps."""
+    return analyze(
+        load_photo(make_marker(photo)), print_width_cm=print_width_cm, print_height_cm=print_height_cm
+    )

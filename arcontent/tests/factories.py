@@ -37,3 +37,13 @@ def make_content(company: Company, *, status: str = ARContent.Status.READY, **fi
             values["pipeline_status"] = ARContent.Pipeline.SUCCEEDED
         values.update(fields)
         return ARContent.objects.create(**values)
+
+
+def publishable(company: Company, **fields: Any) -> ARContent:
+    """Ready content with a ready video: everything publishing asks for (make_content's
+    content alone is refused: it has nothing to play)."""
+    from videos.tests.factories import playable_video  # videos sits above arcontent
+
+    content = make_content(company, **fields)
+    playable_video(content)
+    return content

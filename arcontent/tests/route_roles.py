@@ -90,3 +90,43 @@ PORTAL_PAGES |= {
     "analytics-project-page": Page(Role.VIEWER, kwargs=_project),
     "analytics-content-page": Page(Role.VIEWER, kwargs=ready),
 }
+
+
+def _bulk_job(company: Company) -> dict[str, Any]:
+    from arcontent.bulk.models import BulkJob
+
+    with company_scope(company):
+        return {"pk": BulkJob.objects.create(company=company, kind="archive", total=0).pk}
+
+
+def _bulk_job_with_pdf(company: Company) -> dict[str, Any]:
+    import io
+
+    from arcontent.bulk.models import BulkJob
+    from companies.files import stored_file_create
+    from companies.models import StoredFile
+
+    with company_scope(company):
+        pdf = stored_file_create(company=company, kind=StoredFile.Kind.PDF, content=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                 original_name="sheet.pdf", generated_mime="application/pdf")  # fmt: skip
+        job = BulkJob.objects.create(company=company, kind="print_labels", total=0, status="done", file=pdf)
+    return {"pk": job.pk}
+
+
+def _bulk_payload(company: Company) -> dict[str, Any]:
+    return {"action": "archive", "ids": [str(ready(company)["unique_id"])]}
+
+
+# Bulk work on a selection (arcontent/bulk): editors start jobs and follow them.
+API_ROUTES |= {
+    "ar-content-bulk": Expect({"POST": W}, payloads={"POST": _bulk_payload}),
+    "bulk-job-detail": Expect({"GET": W}, kwargs=_bulk_job),
+    "bulk-job-file": Expect({"GET": W}, kwargs=_bulk_job_with_pdf),
+}
+PORTAL_PAGES |= {
+    "content-bulk-page": Page(W, post=_bulk_payload),
+    "content-bulk-upload-page": Page(W),
+    "content-bulk-job-page": Page(W, kwargs=_bulk_job),
+    "content-bulk-job-status": Page(W, kwargs=_bulk_job),
+    "content-bulk-job-download": Page(W, kwargs=_bulk_job_with_pdf),
+}

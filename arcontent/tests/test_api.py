@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from arcontent.models import ARContent
-from arcontent.tests.factories import make_content
+from arcontent.tests.factories import make_content, publishable
 from arcontent.tests.photos import flat_jpeg, textured_jpeg
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import scopes_disabled
@@ -64,7 +64,10 @@ def test_create_processes_the_photo_and_answers_with_the_content(
     assert detail["analysis"]["level"] == "good"
     assert detail["customer_email"] == "anna@example.com"
     assert detail["files"]["thumbnail_150x112"].startswith("http")
-    assert detail["publish_blockers"] == []
+    # Nothing in the photo blocks it; what is left is the video to play.
+    assert detail["publish_blockers"] == [
+        "Add a video before publishing: it is what a scan of the print plays."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +138,7 @@ def test_another_companys_content_is_404(
 
 
 def test_workflow_actions(api_client_for: Clients, company: Company, editor: User) -> None:
-    content = make_content(company)
+    content = publishable(company)
     client = api_client_for(editor)
     url = f"{base(company)}{content.unique_id}/"
     assert client.post(f"{url}publish/").json()["status"] == "active"
@@ -154,7 +157,7 @@ def test_workflow_actions(api_client_for: Clients, company: Company, editor: Use
 def test_publishing_a_poor_marker_explains_why_and_override_unblocks(
     api_client_for: Clients, company: Company, editor: User
 ) -> None:
-    content = make_content(company, analysis={"score": 10, "level": "poor", "recommendations": []})
+    content = publishable(company, analysis={"score": 10, "level": "poor", "recommendations": []})
     client = api_client_for(editor)
     url = f"{base(company)}{content.unique_id}/"
     refused = client.post(f"{url}publish/")

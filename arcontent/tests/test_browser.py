@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from arcontent.models import ARContent
 from arcontent.tests.photos import textured_jpeg
 from arvlite.core.roles import Role
+from arvlite.core.tenancy import company_scope
 from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 from projects.tests.factories import ProjectFactory
+from videos.tests.factories import playable_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 MM = 72 / 25.4
@@ -58,6 +61,12 @@ def test_content_from_photo_to_published(page: Any, celery_worker: Any, tmp_path
     box = label.pages[0].mediabox
     assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (70, 50)
 
+    # Without a video there is nothing to play: publishing says what to add.
+    page.click("[data-testid=action-publish]")
+    page.wait_for_selector(".messages >> text=Add a video before publishing")
+    content = ARContent.objects.with_scopes_disabled().get(project=project)
+    with company_scope(company):
+        playable_video(content)
     page.click("[data-testid=action-publish]")
     page.wait_for_selector("[data-testid=status-card][data-status=active]")
     assert "Published" in page.inner_text("[data-testid=content-status]")

@@ -8,12 +8,7 @@ the environment ``scripts/run`` gives, on a fresh SQLite file under a temporary 
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from arvlite.core.tests.test_settings import TEST_ONLY_VARIABLES
+from arvlite.core.testing.embedded import embedded_server, manage
 
-ROOT = Path(__file__).resolve().parents[2]
 OWNER_EMAIL = "owner@embedded.example"
 OWNER_PASSWORD = "embedded-owner-password-1"  # a throwaway test account
 PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36"
@@ -60,63 +54,10 @@ print("SETUP", company.slug, content.unique_id)
 """
 
 
-def embedded_env(data_dir: Path) -> dict[str, str]:
-    """What ``scripts/run`` gives: DEBUG on, no database or Redis URL (so SQLite, local
-    memory cache, Celery eager), everything under ``data_dir`` instead of data/."""
-    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
-    env.update(
-        DJANGO_SETTINGS_MODULE="arvlite.settings",
-        DEBUG="true",
-        DATA_DIR=str(data_dir),
-        WEBAR_TARGETS="false",  # the MindAR compile alone takes longer than this whole test
-        LOG_LEVEL="warning",
-    )
-    return env
-
-
-def manage(*args: str, env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """A migrated SQLite database under tmp, and ``manage.py runserver`` on a free port."""
-    env = embedded_env(tmp_path / "data")
-    manage("migrate", "--noinput", env=env)
-    assert (tmp_path / "data" / "arvlite.sqlite3").is_file()
-    port = free_port()
-    log = (tmp_path / "runserver.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (tmp_path / "runserver.log").read_text()
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "runserver did not answer /healthz"
-            time.sleep(0.3)
-        yield base, env
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    with embedded_server(tmp_path) as running:
+        yield running.base, running.env
 
 
 def signed_in(base: str) -> requests.Session:

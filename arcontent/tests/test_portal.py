@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.testcases import TestCase
 
 from arcontent.models import ARContent
-from arcontent.tests.factories import make_content
+from arcontent.tests.factories import make_content, publishable
 from arcontent.tests.photos import textured_jpeg
 from arvlite.core.tenancy import company_scope
 from companies.models import Company, User
@@ -88,7 +88,7 @@ def test_the_status_card_asks_for_a_reload_when_the_status_changed(
 
 def test_actions_and_their_refusals_show_as_messages(client: Client, company: Company, editor: User) -> None:
     client.force_login(editor)
-    content = make_content(company)
+    content = publishable(company)
     base = f"/c/{company.slug}/content/{content.unique_id}"
     page = client.post(f"{base}/publish/", follow=True).content.decode()
     assert "Published: scans now play the video." in page
@@ -113,7 +113,7 @@ def test_the_edit_page_saves_and_validates(client: Client, company: Company, edi
 
 
 def test_the_admin_lists_content_with_thumbnails_and_runs_actions(client: Client, company: Company) -> None:
-    content = make_content(company)
+    content = publishable(company)
     client.force_login(User.objects.create_superuser("ops@example.com", "pw-1234567890"))
     assert content.order_number in client.get("/admin/arcontent/arcontent/").content.decode()
     client.post("/admin/arcontent/arcontent/", {"action": "publish", "_selected_action": [content.pk]})

@@ -224,7 +224,9 @@ def test_etag_revalidation_answers_304_and_still_counts(playable: ARContent) -> 
 def test_sequential_playback_advances_per_view(company: Any) -> None:
     content = published(company)
     videos = [make_video(content, title=f"v{n}", order=n) for n in range(3)]
-    Playback.objects.create(company=company, content=content, mode=Playback.Mode.SEQUENTIAL)
+    Playback.objects.update_or_create(  # processing made the row (the first ready video became active)
+        content=content, defaults={"company": company, "mode": Playback.Mode.SEQUENTIAL, "active_video": None}
+    )
     uid = str(content.unique_id)
     played = [manifest(uid).json()["video"]["id"] for _ in range(4)]
     assert played == [videos[0].pk, videos[1].pk, videos[2].pk, videos[2].pk]

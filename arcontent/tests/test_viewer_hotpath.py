@@ -176,7 +176,10 @@ def test_changes_show_up_at_once(content: ARContent, change: str) -> None:
         )  # fmt: skip
         assert manifest(content).json()["video"]["title"] == "Second"
         return
-    playback = Playback.objects.create(company=content.company, content=content, active_video=second)
+    playback, _ = Playback.objects.update_or_create(  # processing may have made the row
+        content=content,
+        defaults={"company": content.company, "mode": Playback.Mode.MANUAL, "active_video": second},
+    )
     if change == "playback":
         assert manifest(content).json()["video"]["selection_source"] == "active_default"
         return

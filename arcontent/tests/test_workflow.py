@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from arcontent import services
 from arcontent.models import ARContent
-from arcontent.tests.factories import make_content
+from arcontent.tests.factories import make_content, publishable
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from companies.tests.factories import CompanyFactory
@@ -72,7 +72,7 @@ def test_concurrent_creations_get_distinct_numbers_without_gaps() -> None:
 
 
 def test_publishing_starts_the_term(company: Company, editor: User) -> None:
-    content = make_content(company, term_years=2)
+    content = publishable(company, term_years=2)
     before = timezone.now()
     services.content_publish(content=content, actor=editor)
     content.refresh_from_db()
@@ -93,7 +93,7 @@ def test_only_ready_or_paused_content_can_be_published(company: Company, editor:
 
 
 def test_a_similar_marker_blocks_publishing_until_an_editor_overrides(company: Company, editor: User) -> None:
-    content = make_content(company, similar_matches=[{"same_company": False, "inliers": 120}])
+    content = publishable(company, similar_matches=[{"same_company": False, "inliers": 120}])
     with pytest.raises(ValidationError, match="looks like another marker"):
         services.content_publish(content=content, actor=editor)
     services.content_override(content=content, actor=editor, what="similar")
@@ -101,7 +101,7 @@ def test_a_similar_marker_blocks_publishing_until_an_editor_overrides(company: C
 
 
 def test_a_poor_score_blocks_publishing_until_an_editor_overrides(company: Company, editor: User) -> None:
-    content = make_content(company, analysis={"score": 12, "level": "poor", "recommendations": []})
+    content = publishable(company, analysis={"score": 12, "level": "poor", "recommendations": []})
     with pytest.raises(ValidationError, match="hard to recognise"):
         services.content_publish(content=content, actor=editor)
     services.content_override(content=content, actor=editor, what="quality")
@@ -109,7 +109,7 @@ def test_a_poor_score_blocks_publishing_until_an_editor_overrides(company: Compa
 
 
 def test_pause_resume_and_illegal_moves(company: Company, editor: User) -> None:
-    content = make_content(company)
+    content = publishable(company)
     with pytest.raises(ValidationError, match="cannot be paused"):
         services.content_pause(content=content, actor=editor)
     services.content_publish(content=content, actor=editor)
@@ -152,7 +152,7 @@ def test_the_expiry_job_is_safe_to_repeat(company: Company) -> None:
 def test_every_change_is_audited(company: Company, editor: User) -> None:
     from companies.models import AuditEntry
 
-    content = make_content(company)
+    content = publishable(company)
     services.content_publish(content=content, actor=editor)
     services.content_pause(content=content, actor=editor)
     with company_scope(company):
@@ -165,7 +165,7 @@ def test_every_change_is_audited(company: Company, editor: User) -> None:
 def test_published_content_blocks_deleting_the_company(company: Company, owner: User) -> None:
     from companies.services import company_delete
 
-    content = make_content(company)
+    content = publishable(company)
     services.content_publish(content=content, actor=owner)
     with pytest.raises(ValidationError, match="1 published AR content"):
         company_delete(company=company, actor=owner)
@@ -194,7 +194,7 @@ def test_deleting_content_removes_its_files(
 
 
 def test_published_content_cannot_be_deleted(company: Company, editor: User) -> None:
-    content = make_content(company)
+    content = publishable(company)
     services.content_publish(content=content, actor=editor)
     with pytest.raises(ValidationError, match="Pause or archive"):
         services.content_delete(content=content, actor=editor)

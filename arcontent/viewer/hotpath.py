@@ -28,7 +28,7 @@ from arvlite.core.tenancy import scopes_disabled
 
 # The number is the Snapshot layout's version: bump it when the dataclass changes, so a
 # deployment never unpickles the previous release's snapshots.
-SNAPSHOT_KEY = "viewer:snap:2"
+SNAPSHOT_KEY = "viewer:snap:3"
 CURSOR_KEY = "viewer:cursor"
 RATE_KEY = "viewer:rate"
 _NOT_FOUND = b"-"

@@ -24,6 +24,7 @@ from companies.models import StoredFile
 from videos import selection
 from videos.media.sizes import fit_size
 from videos.models import Video
+from videos.naming import public_title
 from videos.selectors import SelectionInputs, selection_inputs
 
 DEMO_IDS = {f"demo_{slot}": slot for slot in range(1, 6)}
@@ -96,11 +97,14 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
         return None
     with scopes_disabled():
         inputs = selection_inputs(content=content)
-        videos = list(
-            Video.objects.filter(content=content, status=Video.Status.READY).select_related(
-                *_VIDEO_FILE_RELATIONS
-            )
+        # All of them, in their order: an untitled video is named by its place in the list.
+        every_video = list(
+            Video.objects.filter(content=content)
+            .order_by("order", "id")
+            .select_related(*_VIDEO_FILE_RELATIONS)
         )
+    numbers = {video.pk: number for number, video in enumerate(every_video, start=1)}
+    videos = [video for video in every_video if video.status == Video.Status.READY]
     company = content.company
     marker = content.marker_in_use
     marker_url = _url(marker)
@@ -132,7 +136,7 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
         expires_at=content.expires_at,
         time_zone=company.time_zone,
         manifest=manifest,
-        videos={video.pk: _video_object(video) for video in videos},
+        videos={video.pk: _video_object(video, numbers[video.pk]) for video in videos},
         selection_inputs=inputs,
         counts_scans=inputs.playback.mode in ("sequential", "cyclic"),
         page={
@@ -183,6 +187,8 @@ def video_object(snapshot: Snapshot, chosen: selection.Selection, now: datetime)
     video = dict(snapshot.videos[chosen.video_id])
     for extra in ("preview_url", "created_at"):
         video.pop(extra)
+    # Named in the request's language when staff gave no title ("Video 2" / "Видео 2").
+    video["title"] = public_title(video["title"], video.pop("number"))
     video.update(
         selection_source=chosen.selection_source,
         schedule_id=chosen.schedule_id,
@@ -192,14 +198,15 @@ def video_object(snapshot: Snapshot, chosen: selection.Selection, now: datetime)
     return video
 
 
-def _video_object(video: Video) -> dict[str, Any]:
+def _video_object(video: Video, number: int) -> dict[str, Any]:
     playable = video.rendition_720 or video.rendition_1080
     width, height = (video.width or None), (video.height or None)
     if video.rendition_720 is not None and width and height:
         width, height = fit_size(width, height, 720)
     return {
         "id": video.pk,
-        "title": video.title or f"Video {video.pk}",
+        "title": video.title,  # video_object() names an untitled one from `number`
+        "number": number,
         "video_url": _url(playable or video.original) or "",
         "thumbnail_url": _url(video.thumbnail_medium or video.poster),
         "duration": video.duration_seconds or None,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponseBase
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -20,6 +21,15 @@ class ArvliteAdminSite(admin.AdminSite):
     site_header = _("ARVlite back office")
     site_title = _("ARVlite back office")
     index_title = _("Operations")
+    index_template = "admin/arvlite_index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        """The usual app list, under the operators' dashboard (admin_dashboard.py)."""
+        # Imported here: INSTALLED_APPS names this module's config, so it loads while the app
+        # registry is still filling, before the dashboard's models may be imported.
+        from arvlite.core.admin_dashboard import dashboard_context
+
+        return super().index(request, {**dashboard_context(self, request), **(extra_context or {})})
 
     def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         @functools.wraps(view)

@@ -13,6 +13,15 @@ class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
 
 
+# What each role may do, in the words shown wherever a role is chosen.
+ROLE_HELP = {
+    Role.OWNER: _("Everything, including members, billing and deleting the company."),
+    Role.MANAGER: _("Everything except members and billing: company settings, API keys, payments, "
+                    "refunds, invoices and storage."),
+    Role.EDITOR: _("Creates and edits projects, AR content, videos and orders, and publishes content."),
+    Role.VIEWER: _("Sees everything, changes nothing."),
+}  # fmt: skip
+
 _RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.MANAGER: 3, Role.OWNER: 4}
 
 

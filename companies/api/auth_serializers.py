@@ -23,9 +23,11 @@ class MembershipBriefSerializer(serializers.ModelSerializer[Membership]):
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
+    email_verified = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "date_joined"]
+        fields = ["id", "email", "full_name", "date_joined", "email_verified"]
         read_only_fields = fields
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
@@ -46,13 +47,68 @@ class PublicAuthView(APIView):
     throttle_scope = "auth"
 
 
+def _registration_errors(request: Request) -> dict[str, Any]:
+    """The serializer's errors and the account rules' together: every problem at once."""
+    data = RegisterSerializer(data=request.data)
+    errors: dict[str, Any] = {} if data.is_valid() else dict(data.errors)
+    raw = request.data if isinstance(request.data, dict) else {}
+    text = {
+        name: str(raw.get(name)) if isinstance(raw.get(name), str) else ""
+        for name in ("email", "password", "full_name")
+    }
+    problems_found = accounts.registration_problems(
+        email=text["email"], password=text["password"], full_name=text["full_name"]
+    )
+    for field, problems in problems_found.items():
+        errors.setdefault(field, problems)
+    return errors
+
+
 class RegisterView(PublicAuthView):
-    @extend_schema(summary="Create an account", request=RegisterSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        summary="Create an account",
+        description=(
+            "Where addresses are confirmed (EMAIL_VERIFICATION_REQUIRED, the default): always 202 "
+            "for a valid request, whether or not the address has an account. A new address gets "
+            "a confirmation link, an address with an account an e-mail saying how to sign in; "
+            "creating a company waits for the confirmation. Otherwise 201 with the new user."
+        ),
+        request=RegisterSerializer,
+        responses={201: UserSerializer, 202: DetailSerializer},
+    )
     def post(self, request: Request) -> Response:
+        errors = _registration_errors(request)
+        if errors:
+            raise exceptions.ValidationError(errors)
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if settings.EMAIL_VERIFICATION_REQUIRED:
+            accounts.user_signup(**data.validated_data)
+            return Response(
+                {"detail": "Check your inbox: open the link we sent to this address to continue."},
+                status=status.HTTP_202_ACCEPTED,
+            )
         user = accounts.user_register(**data.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class EmailVerifyResendView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        summary="E-mail me a new link to confirm my address",
+        request=None,
+        responses={202: DetailSerializer, 429: DetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        if user.email_verified:
+            return Response({"detail": "Your e-mail address is already confirmed."})
+        wait = accounts.email_verification_resend(user=user)
+        if wait:
+            raise exceptions.Throttled(wait=wait, detail="A new link was sent a moment ago. Try again later.")
+        return Response({"detail": "A new link is on its way."}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenView(TokenObtainPairView):

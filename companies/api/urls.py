@@ -1,6 +1,6 @@
 from django.urls import path
 
-from companies.api import auth_views, views
+from companies.api import auth_views, search, views
 
 C = "companies/<slug:company_slug>"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("auth/token/refresh/", auth_views.TokenRefresh.as_view(), name="auth-token-refresh"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", auth_views.MeView.as_view(), name="auth-me"),
+    path(
+        "auth/verify-email/resend/",
+        auth_views.EmailVerifyResendView.as_view(),
+        name="auth-email-verify-resend",
+    ),
     path("auth/password-reset/", auth_views.PasswordResetRequestView.as_view(), name="auth-password-reset"),
     path(
         "auth/password-reset/confirm/",
@@ -57,4 +62,5 @@ urlpatterns = [
         name="api-key-revoke",
     ),
     path(f"{C}/audit-log/", views.AuditEntryViewSet.as_view({"get": "list"}), name="audit-list"),
+    path(f"{C}/search/", search.SearchView.as_view(), name="company-search"),
 ]

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from arvlite.core.api.permissions import HasCompanyRole, IsSignedInPerson
 from arvlite.core.roles import Role
 from companies import api_keys, invitations, selectors, services
+from companies.accounts import EmailNotVerifiedError
 from companies.actors import signed_in_user
 from companies.api.scoped import CompanyScopedMixin
 from companies.api.serializers import (
@@ -34,6 +35,14 @@ from companies.api.serializers import (
 )
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership
 from companies.slugs import free_slug
+
+
+class EmailNotVerified(exceptions.PermissionDenied):
+    default_code = "email_not_verified"
+    default_detail = (
+        "Confirm your e-mail address first: open the link we sent you. "
+        "POST /api/v1/auth/verify-email/resend/ sends a new one."
+    )
 
 
 @extend_schema_view(
@@ -59,7 +68,10 @@ class CompanyListView(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields["slug"] = fields.get("slug") or free_slug(fields["name"])
-        company = services.company_create(owner=signed_in_user(request), **fields)
+        try:
+            company = services.company_create(owner=signed_in_user(request), **fields)
+        except EmailNotVerifiedError:
+            raise EmailNotVerified() from None
         created = selectors.company_list_for_user(user=request.user).get(pk=company.pk)
         return Response(CompanySerializer(created).data, status=status.HTTP_201_CREATED)
 

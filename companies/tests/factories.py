@@ -21,6 +21,7 @@ class UserFactory(ModelFactory[User]):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Faker("name")
     password = factory.django.Password(TEST_PASSWORD)
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class CompanyFactory(ModelFactory[Company]):

@@ -44,6 +44,7 @@ API_ROUTES = {
     # Any signed-in person.
     "auth-logout": Expect({"POST": Role.VIEWER}, kind="user"),
     "auth-me": Expect({"GET": Role.VIEWER}, kind="user"),
+    "auth-email-verify-resend": Expect({"POST": Role.VIEWER}, kind="user"),
     "auth-password-change": Expect({"POST": Role.VIEWER}, kind="user"),
     "invitation-accept": Expect({"POST": Role.VIEWER}, kind="user"),
     "company-list": Expect(
@@ -78,6 +79,7 @@ API_ROUTES = {
     "file-list": Expect({"GET": Role.VIEWER, "POST": Role.EDITOR}),
     "file-detail": Expect({"GET": Role.VIEWER, "DELETE": Role.EDITOR}, kwargs=fresh_file),
     "storage-usage": Expect({"GET": Role.VIEWER}),
+    "company-search": Expect({"GET": Role.VIEWER}),
 }
 
 PORTAL_PAGES = {
@@ -94,5 +96,7 @@ PORTAL_PAGES = {
     "invitation-revoke-page": Page(Role.OWNER, kwargs=fresh_invitation, post=lambda company: {}),
     "api-keys-page": Page(Role.MANAGER),
     "storage-page": Page(Role.VIEWER),
+    "search-page": Page(Role.VIEWER),
+    "search-suggest-partial": Page(Role.VIEWER),
     "api-key-revoke-page": Page(Role.MANAGER, kwargs=fresh_api_key, post=lambda company: {}),
 }

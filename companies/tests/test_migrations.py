@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from arvlite.core.tenancy import scopes_disabled
-from companies.models import AuditEntry, Company
+from companies.models import AuditEntry, Company, User
 
 BEFORE = [("companies", "0003_stored_files")]
 
@@ -66,3 +66,19 @@ def test_core_migrations_depend_on_no_domain_app() -> None:
     for key in [key for key in graph.nodes if key[0] == "core"]:
         parents = {parent[0] for parent in graph.node_map[key].parents}
         assert parents <= {"core"}, f"{key} depends on {parents - {'core'}}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accounts_from_before_email_confirmation_count_as_confirmed() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("companies", "0010_user_language")])
+    old_user = executor.loader.project_state(("companies", "0010_user_language")).apps.get_model(
+        "companies", "User"
+    )
+    old_user.objects.create(email="early@example.com", password="!")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(_latest(executor))
+
+    user = User.objects.get(email="early@example.com")
+    assert user.email_verified_at == user.date_joined

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
 from companies import selectors, services
+from companies.accounts import EmailNotVerifiedError, email_confirmation_pending
 from companies.actors import signed_in_user
 from companies.dashboard import dashboard_panels
 from companies.forms import CompanyCreateForm, CompanySettingsForm
@@ -41,11 +42,14 @@ class CompanyDashboardView(CompanyPortalMixin, TemplateView):
 def company_create_page(request: HttpRequest) -> HttpResponse:
     """ "Create your company": where a new user (or a Yandex sign-in without a company) lands."""
     form = CompanyCreateForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             fields = {**form.cleaned_data}
             fields["slug"] = fields["slug"] or free_slug(fields["name"])
             company = services.company_create(owner=signed_in_user(request), **fields)
+        except EmailNotVerifiedError:
+            status = 403  # the page says why and offers the link again
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -54,7 +58,8 @@ def company_create_page(request: HttpRequest) -> HttpResponse:
     has_companies = selectors.membership_list_for_user(user=request.user).exists()
     return render(request, "companies/company_create.html", {
         "form": form, "has_companies": has_companies, "portal_base": f"{settings.PUBLIC_URL}/c/",
-    })  # fmt: skip
+        "confirm_email": email_confirmation_pending(signed_in_user(request)),
+    }, status=status)  # fmt: skip
 
 
 class CompanySettingsView(CompanyPortalMixin, TemplateView):

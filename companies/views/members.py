@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from arvlite.core.forms import add_validation_errors
-from arvlite.core.roles import Role, role_allows
+from arvlite.core.roles import ROLE_HELP, Role, role_allows
 from companies import api_keys, invitations, selectors, services
 from companies.forms import ApiKeyForm, InviteForm, RoleForm
 from companies.models import CompanyApiKey, Invitation
@@ -29,7 +29,7 @@ class MembersView(CompanyPortalMixin, TemplateView):
         context.update(
             members=selectors.member_list(company=self.company),
             is_owner=is_owner,
-            roles=Role.choices,
+            role_help=[(role.value, role.label, ROLE_HELP[role]) for role in reversed(Role)],
             invite_form=InviteForm(),
         )
         if role_allows(self.membership.role, Role.MANAGER):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from arcontent.tests.factories import make_content
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import AuditEntry, Company, User
 from projects.models import Project, ProjectTemplate
@@ -323,3 +324,45 @@ def test_the_dashboard_shows_the_panels_of_every_app_in_order(
     assert order == sorted(order)
     assert "Wedding season" in html
     assert "Not ours" not in html
+
+
+def test_a_new_company_is_led_through_its_first_steps(as_editor: Client, company: Company) -> None:
+    html = as_editor.get(f"/c/{company.slug}/").content.decode()
+    assert 'data-testid="first-steps"' in html
+    assert 'data-testid="step-project"' in html  # no project yet: the first step is a link
+    assert 'data-testid="first-project-link"' in html  # and the empty projects card says it too
+    project = ProjectFactory(company=company, name="Weddings")
+    html = as_editor.get(f"/c/{company.slug}/").content.decode()
+    assert f"/content/new/?project={project.pk}" in html  # next step: content in that project
+    with company_scope(company):
+        make_content(company, project=project)
+    assert 'data-testid="first-steps"' not in as_editor.get(f"/c/{company.slug}/").content.decode()
+
+
+def test_viewers_get_no_first_steps(as_viewer: Client, company: Company) -> None:
+    html = as_viewer.get(f"/c/{company.slug}/").content.decode()
+    assert 'data-testid="first-steps"' not in html
+    assert 'data-testid="first-project-link"' not in html
+
+
+def test_the_project_page_lists_its_content_and_adds_more_to_it(as_editor: Client, company: Company) -> None:
+    project = ProjectFactory(company=company)
+    html = as_editor.get(f"{BASE}/projects/{project.pk}/").content.decode()
+    assert 'data-testid="project-empty"' in html
+    assert f'href="/c/{company.slug}/content/new/?project={project.pk}"' in html
+    with company_scope(company):
+        items = [make_content(company, project=project, customer_name=f"Client {n}") for n in range(6)]
+        make_content(company, customer_name="In another project")
+    html = as_editor.get(f"{BASE}/projects/{project.pk}/").content.decode()
+    assert items[-1].order_number in html
+    assert "Client 5" in html
+    assert "In another project" not in html
+    assert f"/content/?project={project.pk}" in html  # six items, five shown: a link to all
+    form = as_editor.get(f"/c/{company.slug}/content/new/?project={project.pk}").content.decode()
+    assert f'<option value="{project.pk}" selected>' in form
+
+
+def test_viewers_get_no_add_content_button(as_viewer: Client, company: Company) -> None:
+    project = ProjectFactory(company=company)
+    html = as_viewer.get(f"{BASE}/projects/{project.pk}/").content.decode()
+    assert 'data-testid="add-content"' not in html

@@ -30,3 +30,9 @@ def make_video(content: ARContent, *, ready: bool = True, title: str = "", **fie
         Video.objects.filter(pk=video.pk).update(**fields)
         video.refresh_from_db()
     return video
+
+
+def playable_video(content: ARContent, **fields: Any) -> Video:
+    """A ready, enabled video row without files or processing: what publishing asks for, for
+    tests about the publishing workflow (make_video stores a real clip)."""
+    return Video.objects.create(company=content.company, content=content, status=Video.Status.READY, **fields)

@@ -76,7 +76,8 @@ def test_the_table_polls_while_a_video_is_processed(
         make_video(content, ready=False, status=Video.Status.PROCESSING, progress=40)
     client.force_login(viewer)
     html = client.get(page(company, content, "videos/table/")).content.decode()
-    assert 'hx-trigger="every 2s"' in html
+    assert 'hx-trigger="every 2s, videos-changed from:body"' in html
+    assert "Processing…" in html
     assert "40 %" in html
 
 

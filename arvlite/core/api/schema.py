@@ -45,6 +45,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, description in _STANDARD_ERRORS.items():
+                if code in ("401", "403") and operation.get("security") == []:
+                    continue  # a public operation has no authentication and no roles
                 operation["responses"].setdefault(
                     code,
                     {"description": description, "content": {"application/json": {"schema": ref}}},

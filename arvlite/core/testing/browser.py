@@ -65,10 +65,15 @@ def browser_tab(
     request: pytest.FixtureRequest,
     *,
     on_failure: Callable[[], str] | None = None,
+    locale: str = "en-US",
+    viewport: dict[str, int] | None = None,
 ) -> Iterator[Any]:
     """A fresh tab on ``base_url``; if the test fails, a full-page screenshot is kept (and
     ``on_failure``'s text, e.g. a server's log, printed)."""
-    context = browser.new_context(locale="en-US", base_url=base_url)
+    options: dict[str, Any] = {"locale": locale, "base_url": base_url}
+    if viewport is not None:
+        options["viewport"] = viewport
+    context = browser.new_context(**options)
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     yield tab
@@ -88,3 +93,12 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
     """A fresh browser tab on the live server; a screenshot is kept if the test fails."""
     with browser_tab(browser, live_server.url, request) as tab:
         yield tab
+
+
+def sign_in(tab: Any, email: str, password: str, *, lands_on: str = "**/c/*/") -> None:
+    """Sign in through the login page, as a person would, and wait for the landing page."""
+    tab.goto("/accounts/login/")
+    tab.fill("input[name=username]", email)
+    tab.fill("input[name=password]", password)
+    tab.click("button.primary")
+    tab.wait_for_url(lands_on)

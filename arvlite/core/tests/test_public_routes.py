@@ -44,6 +44,10 @@ OUTSIDE_ROUTES = {
     "notification-customer-unsubscribe": "signed link holder (a customer's reminder e-mail)",
     "notifications-service-worker": "anyone (the Web Push service worker script)",
     "account-page": "signed in (their own account)",
+    "signup-sent": "anyone", "email-verify": "token holder (the confirmation link)",
+    "email-verify-resend": "signed in (their own address)",
+    "account-session-end": "signed in (their own sessions, else 404)",
+    "account-sessions-end-others": "signed in (their own sessions)",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
