@@ -127,6 +127,9 @@ class ARContent(models.Model):
     similar_matches = models.JSONField(default=list, blank=True)
     similar_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
 
+    # This content's own scene settings over its project's (arcontent/scene.py).
+    scene = models.JSONField(default=dict, blank=True)
+
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -63,6 +63,8 @@ class ContentDefaults(models.Model):
     )
     notify_content_ready = models.BooleanField(_("notify when content is ready"), default=True)
     notify_expiry = models.BooleanField(_("notify before content expires"), default=True)
+    # Partial scene settings (arcontent/scene.py validates them, effective_scene layers them).
+    scene_defaults = models.JSONField(_("scene defaults"), default=dict, blank=True)
 
     class Meta:
         abstract = True
@@ -104,7 +106,11 @@ class ContentDefaults(models.Model):
 
     def content_defaults(self) -> dict[str, object]:
         """The default values, ready to copy onto another template or project."""
-        return {name: getattr(self, name) for name in self.DEFAULT_FIELDS}
+        values: dict[str, object] = {name: getattr(self, name) for name in self.DEFAULT_FIELDS}
+        # Not in DEFAULT_FIELDS, which the forms and serializers list: the scene has its own
+        # validation (arcontent.scene) and is edited through it only.
+        values["scene_defaults"] = dict(self.scene_defaults)
+        return values
 
     def clean(self) -> None:
         super().clean()

@@ -37,6 +37,7 @@ def test_it_copies_the_template_defaults_into_a_new_project(company: Company, ed
         qr_label_style=QrLabelStyle.BRANDED,
         notify_content_ready=False,
         notify_expiry=False,
+        scene_defaults={"fit": "contain", "scale": 0.8},
     )
     project = services.project_create(company=company, actor=editor, name="  Wedding  ", template=template)
     project.refresh_from_db()
@@ -44,6 +45,7 @@ def test_it_copies_the_template_defaults_into_a_new_project(company: Company, ed
     assert project.template == template
     assert project.created_by == editor
     assert project.content_defaults() == template.content_defaults()
+    assert project.scene_defaults == {"fit": "contain", "scale": 0.8}
 
 
 def test_later_template_edits_do_not_change_existing_projects(company: Company, editor: User) -> None:
@@ -68,6 +70,7 @@ def test_without_a_template_it_uses_the_company_term_and_model_defaults(
         "qr_label_style": QrLabelStyle.STANDARD,
         "notify_content_ready": True,
         "notify_expiry": True,
+        "scene_defaults": {},
     }
     assert project.status == Status.ACTIVE
     assert project.template is None
