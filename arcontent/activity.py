@@ -24,4 +24,10 @@ def register_activity_sentences() -> None:
         "content.build_web_target": Sentence(_("{actor} started building the web AR target of {target}"), _("The web AR target of {target} is being built")),
         "content.override_similar": Sentence(_("{actor} accepted the similar-marker warning for {target}"), _("The similar-marker warning for {target} was accepted")),
         "content.override_quality": Sentence(_("{actor} accepted the photo quality warning for {target}"), _("The photo quality warning for {target} was accepted")),
+        "content.scene_update": Sentence(_("{actor} changed how the video sits on {target}"), _("The scene of {target} was changed")),
+        "content.overlay_set": Sentence(_("{actor} added an overlay frame to {target}"), _("An overlay frame was added to {target}")),
+        "content.overlay_remove": Sentence(_("{actor} removed the overlay frame of {target}"), _("The overlay frame of {target} was removed")),
+        # Registered here: scene defaults are edited through arcontent (projects sit below it).
+        "project.scene_update": Sentence(_("{actor} changed the scene defaults of the project {target}"), _("The scene defaults of the project {target} were changed")),
+        "project_template.scene_update": Sentence(_("{actor} changed the scene defaults of the template {target}"), _("The scene defaults of the template {target} were changed")),
     })  # fmt: skip

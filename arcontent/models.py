@@ -129,6 +129,10 @@ class ARContent(models.Model):
 
     # This content's own scene settings over its project's (arcontent/scene.py).
     scene = models.JSONField(default=dict, blank=True)
+    # A PNG with transparency drawn above the video, the size of the print (a frame).
+    scene_overlay = models.ForeignKey(
+        "companies.StoredFile", verbose_name=_("overlay frame"), null=True, **FILE_FK
+    )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, **FILE_FK)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

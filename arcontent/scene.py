@@ -7,8 +7,9 @@ in the API's error format. Geometry is relative to the print, so it holds at any
 scale 1 is the print's size, offsets are fractions of the print's width and height (from its
 centre), the corner radius a fraction of the video's shorter side.
 
-Not wired in yet: the API endpoint, the portal form, the manifest's additive ``scene`` object,
-the overlay frame file and the web viewer come next.
+Changes go through ``arcontent.scene_services``; the viewer gets the effective scene as the
+manifest's additive ``scene`` object (arcontent/viewer/snapshot.py, docs/VIEWER.md) and
+``static/viewer/scene.js`` draws it, on the /view page and in the portal's preview alike.
 """
 
 from __future__ import annotations
@@ -122,13 +123,18 @@ class SceneSerializer(serializers.Serializer[dict[str, Any]]):
         return _offset_on_print(value)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """The checked settings; a setting given as null stays None in the result, which
+        ``scene_services.merged_settings`` reads as "back to the layer below"."""
+        resets: dict[str, None] = {}
         if isinstance(data, dict):
             unknown = sorted(set(data) - FIELD_NAMES)
             if unknown:
                 raise serializers.ValidationError(
                     {name: [_("Unknown scene setting.")] for name in unknown}, code="unknown"
                 )
-        return dict(super().to_internal_value(data))
+            resets = {name: None for name, value in data.items() if value is None}
+            data = {name: value for name, value in data.items() if value is not None}
+        return {**dict(super().to_internal_value(data)), **resets}
 
 
 def _offset_on_print(value: float) -> float:

@@ -420,6 +420,9 @@ WEBAR_TARGETS = env.bool("WEBAR_TARGETS", default=True)
 # Photos for AR content: refused above these limits, before anything is stored.
 PHOTO_MAX_BYTES = env.positive_int("PHOTO_MAX_BYTES", default=40 * 1024**2)
 PHOTO_MAX_PIXELS = env.positive_int("PHOTO_MAX_PIXELS", default=60_000_000)
+# Scene overlay frames (PNG with transparency, drawn above the video on the print).
+SCENE_OVERLAY_MAX_BYTES = env.positive_int("SCENE_OVERLAY_MAX_BYTES", default=5 * 1024**2)
+SCENE_OVERLAY_MAX_PIXELS = env.positive_int("SCENE_OVERLAY_MAX_PIXELS", default=4096 * 4096)
 # Videos: largest single file, and how long an unfinished resumable upload is kept.
 VIDEO_UPLOAD_MAX_BYTES = env.positive_int("VIDEO_UPLOAD_MAX_BYTES", default=1024**3)
 UPLOAD_SESSION_HOURS = env.positive_int("UPLOAD_SESSION_HOURS", default=24)

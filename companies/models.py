@@ -366,6 +366,7 @@ class StoredFile(models.Model):
         PDF = "pdf", _("PDF")
         WEB_TARGET = "web_target", _("Web AR target")
         EXPORT = "export", _("Export")
+        OVERLAY = "overlay", _("Overlay frame")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="stored_files")
     project = models.ForeignKey(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arcontent.api import views
+from arcontent.api import scene, views
 from arcontent.bulk import api as bulk_api
 
 C = "companies/<slug:company_slug>/ar-content"
@@ -46,6 +46,23 @@ urlpatterns = [
         name="ar-content-export-zip",
     ),
     path("photo-analysis/", views.PhotoAnalysisView.as_view(), name="photo-analysis"),
+    # Scene settings (arcontent/api/scene.py).
+    path(f"{C}/<uuid:unique_id>/scene/", scene.ContentSceneView.as_view(), name="ar-content-scene"),
+    path(
+        f"{C}/<uuid:unique_id>/scene/overlay/",
+        scene.ContentOverlayView.as_view(),
+        name="ar-content-scene-overlay",
+    ),
+    path(
+        "companies/<slug:company_slug>/projects/<int:pk>/scene/",
+        scene.ProjectSceneView.as_view(),
+        name="project-scene",
+    ),
+    path(
+        "companies/<slug:company_slug>/project-templates/<int:pk>/scene/",
+        scene.TemplateSceneView.as_view(),
+        name="project-template-scene",
+    ),
     # Bulk jobs (arcontent/bulk).
     path(f"{C}/bulk/", bulk_api.BulkStartView.as_view(), name="ar-content-bulk"),
     path(

@@ -74,7 +74,33 @@ def load_photo(
     return _to_rgb(_upright(image), icc_profile)
 
 
-def _open_lazily(data: bytes, max_pixels: int) -> Image.Image:
+def check_overlay_png(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[int, int]:
+    """Check an overlay frame: a PNG that decodes completely, within the limits, with
+    transparency (a frame without any is a picture that hides the video). Returns its size
+    or raises PhotoRejectedError (codes: empty, too_large, not_png, too_many_pixels,
+    decompression_bomb, truncated, no_transparency)."""
+    if not data:
+        raise PhotoRejectedError("The file is empty.", "empty")
+    if len(data) > max_bytes:
+        raise PhotoRejectedError("The file is over the size limit.", "too_large")
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise PhotoRejectedError("The file is not a PNG image.", "not_png")
+    image = _open_lazily(data, max_pixels, formats=("PNG",))
+    width, height = image.size
+    if width * height > max_pixels:
+        raise PhotoRejectedError("The image has too many pixels.", "too_many_pixels")
+    try:
+        image.load()
+    except _DECODE_ERRORS as error:
+        raise _damaged() from error
+    transparent = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+    alpha = image.convert("RGBA").getchannel("A")
+    if not transparent or alpha.getextrema()[0] == 255:
+        raise PhotoRejectedError("The PNG has no transparent pixels.", "no_transparency")
+    return width, height
+
+
+def _open_lazily(data: bytes, max_pixels: int, formats: tuple[str, ...] = ACCEPTED_FORMATS) -> Image.Image:
     """Read the header only (Image.open is lazy) with Pillow's bomb guard made fatal."""
     # catch_warnings swaps the process-wide filter list for the block (Python 3.11 has no
     # per-thread filters). Celery prefork workers run one task per process; in a threaded
@@ -83,7 +109,7 @@ def _open_lazily(data: bytes, max_pixels: int) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+            image = Image.open(io.BytesIO(data), formats=list(formats))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             claimed = _megapixels(Image.MAX_IMAGE_PIXELS or 0)
             raise PhotoRejectedError(

@@ -130,3 +130,25 @@ PORTAL_PAGES |= {
     "content-bulk-job-status": Page(W, kwargs=_bulk_job),
     "content-bulk-job-download": Page(W, kwargs=_bulk_job_with_pdf),
 }
+
+
+def _template(company: Company) -> dict[str, Any]:
+    from projects.tests.factories import ProjectTemplateFactory
+
+    return {"pk": ProjectTemplateFactory(company=company).pk}
+
+
+def _contain(company: Company) -> dict[str, Any]:
+    return {"fit": "contain"}
+
+
+# Scene settings (arcontent/api/scene.py): every member reads, editors change them.
+API_ROUTES |= {
+    "ar-content-scene": Expect({"GET": Role.VIEWER, "PATCH": W}, kwargs=ready, payloads={"PATCH": _contain}),
+    # A JSON body reaches the multipart upload and answers 415: past the roles.
+    "ar-content-scene-overlay": Expect({"PUT": W, "DELETE": W}, kwargs=ready),
+    "project-scene": Expect({"GET": Role.VIEWER, "PATCH": W}, kwargs=_project, payloads={"PATCH": _contain}),
+    "project-template-scene": Expect(
+        {"GET": Role.VIEWER, "PATCH": W}, kwargs=_template, payloads={"PATCH": _contain}
+    ),
+}

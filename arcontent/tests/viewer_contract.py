@@ -55,6 +55,33 @@ VIDEO: dict[str, Any] = {
     },
 }
 
+# Additive (issue 15): not in the frozen contract, so not required at the top; when present
+# it is whole, so a client that reads it can rely on every field.
+SCENE: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "fit", "scale", "offset_x", "offset_y", "corner_radius", "chroma_key_enabled",
+        "chroma_key_color", "chroma_key_tolerance", "loop", "sound_on", "fade_in_ms",
+        "before_ready", "overlay_url",
+    ],
+    "properties": {
+        "fit": {"enum": ["cover", "contain", "stretch"]},
+        "scale": {"type": "number", "minimum": 0.1, "maximum": 3},
+        "offset_x": {"type": "number", "minimum": -0.5, "maximum": 0.5},
+        "offset_y": {"type": "number", "minimum": -0.5, "maximum": 0.5},
+        "corner_radius": {"type": "number", "minimum": 0, "maximum": 0.5},
+        "chroma_key_enabled": {"type": "boolean"},
+        "chroma_key_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "chroma_key_tolerance": {"type": "number", "minimum": 0, "maximum": 1},
+        "loop": {"type": "boolean"},
+        "sound_on": {"type": "boolean"},
+        "fade_in_ms": {"type": "integer", "minimum": 0, "maximum": 5000},
+        "before_ready": {"enum": ["poster", "nothing"]},
+        "overlay_url": {"type": ["string", "null"], "pattern": "^https?://"},
+    },
+    "additionalProperties": False,
+}  # fmt: skip
+
 CHECK = {
     "type": "object",
     "required": ["content_available"],
@@ -91,6 +118,7 @@ MANIFEST = {
             "properties": {"name": STRING, "logo_url": NULLABLE_STRING, "brand_color": NULLABLE_STRING},
         },
         "web_target_url": NULLABLE_STRING,
+        "scene": SCENE,
     },
 }
 
@@ -103,6 +131,7 @@ ACTIVE_VIDEO = {
         "rotation_type": STRING,
         "subscription_end": STRING,
         "video_created_at": STRING,
+        "scene": SCENE,
     },
 }
 

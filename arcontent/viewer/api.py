@@ -188,6 +188,7 @@ def active_video(request: HttpRequest, uid: str) -> HttpResponse:
         "rotation_type": rule.kind if rule is not None else "none",
         "subscription_end": snapshot.manifest["expires_at"],
         "video_created_at": stored["created_at"],
+        "scene": snapshot.manifest["scene"],
     }
     return _with_etag(request, data, "selected_at")
 

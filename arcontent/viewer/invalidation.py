@@ -1,5 +1,6 @@
 """Cached viewer snapshots are dropped after commit whenever a row they were built from
-changes: the content, its company, videos, schedules, playback and date rules.
+changes: the content, its company, its project (whose scene defaults it plays), videos,
+schedules, playback and date rules.
 
 Signals rather than calls in each service, so that admin edits and future code paths
 cannot forget it. Queryset ``update()`` sends no signal: the code that uses it only moves
@@ -18,6 +19,7 @@ from arcontent.models import ARContent
 from arcontent.viewer.hotpath import forget
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import Company
+from projects.models import Project
 from videos.models import DateRule, Playback, Video, VideoSchedule
 
 _CHUNK = 500
@@ -74,6 +76,19 @@ def _child_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: forget_contents({content_id}))
 
 
+def forget_project(project_id: int) -> None:
+    with scopes_disabled():
+        rows = list(ARContent.objects.filter(project_id=project_id).values_list("unique_id", "demo_slot"))
+    _forget(viewer_ids(rows))
+
+
+def _project_changed(sender: Any, instance: Project, update_fields: Any = None, **kwargs: Any) -> None:
+    # Only the scene defaults reach the viewer; other project saves (a rename) need nothing.
+    if update_fields is not None and "scene_defaults" not in update_fields:
+        return
+    transaction.on_commit(lambda: forget_project(instance.pk))
+
+
 def _company_changed(sender: Any, instance: Company, **kwargs: Any) -> None:
     transaction.on_commit(lambda: forget_company(instance.pk))
 
@@ -85,3 +100,4 @@ def connect() -> None:
         for model in (Video, VideoSchedule, Playback, DateRule):
             signal.connect(_child_changed, sender=model, dispatch_uid=f"viewer-{model.__name__}-{name}")
     post_save.connect(_company_changed, sender=Company, dispatch_uid="viewer-company")
+    post_save.connect(_project_changed, sender=Project, dispatch_uid="viewer-project")

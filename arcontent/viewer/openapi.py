@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from arcontent import scene
 from arcontent.viewer.events import SESSION_EVENTS
 from arcontent.viewer.sessions import TEXT_FIELDS
 
@@ -52,7 +53,35 @@ VIDEO_FIELDS: dict[str, Any] = {
     "selected_at": {"type": "string", "format": "date-time", "nullable": True},
 }  # fmt: skip
 
+SCENE_FIELDS: dict[str, Any] = {
+    "fit": {"type": "string", "enum": list(scene.FITS),
+            "description": "How the video fills its box: cropped (cover), whole (contain) or stretched."},
+    "scale": {"type": "number", "minimum": scene.MIN_SCALE, "maximum": scene.MAX_SCALE,
+              "description": "The box's size as a multiple of the print's."},
+    "offset_x": {"type": "number", "minimum": -scene.MAX_OFFSET, "maximum": scene.MAX_OFFSET,
+                 "description": "The box's centre from the print's, in print widths (positive: right)."},
+    "offset_y": {"type": "number", "minimum": -scene.MAX_OFFSET, "maximum": scene.MAX_OFFSET,
+                 "description": "The box's centre from the print's, in print heights (positive: up)."},
+    "corner_radius": {"type": "number", "minimum": 0, "maximum": scene.MAX_CORNER_RADIUS,
+                      "description": "In fractions of the video's shorter side."},
+    "chroma_key_enabled": {"type": "boolean"},
+    "chroma_key_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+    "chroma_key_tolerance": {"type": "number", "minimum": 0, "maximum": 1},
+    "loop": {"type": "boolean", "description": "Loop, or stop on the last frame."},
+    "sound_on": {"type": "boolean", "description": "Sound on by default."},
+    "fade_in_ms": {"type": "integer", "minimum": 0, "maximum": scene.MAX_FADE_IN_MS},
+    "before_ready": {"type": "string", "enum": list(scene.BEFORE_READY),
+                     "description": "What the plane shows until the video plays."},
+    "overlay_url": {**_NULL_URL, "description": "A PNG frame, the print's size, drawn above the video."},
+}  # fmt: skip
+
 SCHEMAS: dict[str, Any] = {
+    "ViewerScene": {
+        "type": "object",
+        "description": "How the video sits on the print (additive). Every field is always present.",
+        "required": list(SCENE_FIELDS),
+        "properties": SCENE_FIELDS,
+    },
     "ViewerVideo": {
         "type": "object",
         "description": "The video to play. Every field is always present; the nullable ones may be null.",
@@ -70,6 +99,7 @@ SCHEMAS: dict[str, Any] = {
                     "rotation_type": _STRING,
                     "subscription_end": {"type": "string", "format": "date-time"},
                     "video_created_at": {"type": "string", "format": "date-time"},
+                    "scene": _ref("ViewerScene"),
                 },
             },
         ]
@@ -103,6 +133,7 @@ SCHEMAS: dict[str, Any] = {
             "marker_width_m": {"type": "number", "description": "Physical print width in metres (additive)."},
             "company": _ref("ViewerCompany"),
             "web_target_url": {**_NULL_URL, "description": "The compiled web AR target, when present."},
+            "scene": _ref("ViewerScene"),
         },
     },
     "ViewerCheck": {

@@ -126,7 +126,8 @@ def _file_origins(snapshot: Snapshot | None) -> list[str]:
         return []
     manifest = snapshot.manifest
     urls = [manifest.get("marker_image_url"), manifest.get("photo_url"), manifest.get("web_target_url"),
-            snapshot.page.get("thumbnail_url"), (manifest.get("company") or {}).get("logo_url")]  # fmt: skip
+            snapshot.page.get("thumbnail_url"), (manifest.get("company") or {}).get("logo_url"),
+            (manifest.get("scene") or {}).get("overlay_url")]  # fmt: skip
     for video in snapshot.videos.values():
         urls += [video.get("video_url"), video.get("thumbnail_url")]
     origins = set()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from arcontent.models import ARContent
+from arcontent.scene import effective_scene
 from arvlite.core.storage.access import file_url
 from arvlite.core.tenancy import scopes_disabled
 from companies.models import StoredFile
@@ -84,7 +85,14 @@ def load_content(unique_id: str) -> ARContent | None:
     """The content a canonical viewer id names, with what the snapshot reads, or None."""
     with scopes_disabled():  # public endpoint: the id itself is the secret
         contents = ARContent.objects.select_related(
-            "company", "project", "photo", "marker", "enhanced_marker", "thumbnail_large", "web_target"
+            "company",
+            "project",
+            "photo",
+            "marker",
+            "enhanced_marker",
+            "thumbnail_large",
+            "web_target",
+            "scene_overlay",
         )
         if unique_id in DEMO_IDS:
             return contents.filter(demo_slot=DEMO_IDS[unique_id]).first()
@@ -125,6 +133,7 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
         "marker_height_m": round(float(content.print_height_cm) / 100, 4),
         "company": company_info,
         "web_target_url": _url(content.web_target) if content.web_target_status == "ready" else None,
+        "scene": scene_object(content),
     }
     return Snapshot(
         unique_id=unique_id,
@@ -145,6 +154,14 @@ def build_snapshot(unique_id: str) -> Snapshot | None:
             "thumbnail_url": _url(content.thumbnail_large),
         },
     )
+
+
+def scene_object(content: ARContent) -> dict[str, Any]:
+    """The manifest's additive `scene`: every setting with its effective value (the
+    content's own over its project's defaults over the built-in ones) and the overlay."""
+    scene = effective_scene(content.project.scene_defaults, content.scene).as_dict()
+    scene["overlay_url"] = _url(content.scene_overlay)
+    return scene
 
 
 def _static_reason(content: ARContent, marker: StoredFile | None) -> str | None:

@@ -25,6 +25,7 @@ ALLOWED_TYPES: dict[str, dict[str, str]] = {
     "pdf": {"application/pdf": "pdf"},
     "web_target": {"application/octet-stream": "mind"},
     "export": {"application/zip": "zip"},
+    "overlay": {"image/png": "png"},
 }
 
 
