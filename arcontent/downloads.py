@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -19,6 +19,7 @@ from arcontent.api.serializers import public_view_url
 from arcontent.models import ARContent
 from arcontent.printing.pdf import label_pdf, print_sheet_pdf
 from arcontent.printing.qr import qr_png, qr_svg
+from arcontent.scene import effective_scene
 from companies.models import StoredFile
 
 ZIP_CHUNK = 256 * 1024
@@ -110,9 +111,33 @@ def _described(name: str) -> str:
     return {
         "marker.jpg": gettext("the AR marker (the image that is printed and recognised)"),
         "target.mind": gettext("the web AR target, for MindAR"),
+        "overlay.png": gettext("the overlay frame drawn above the video"),
         "qr.png": gettext("the QR code (PNG)"),
         "qr.svg": gettext("the QR code (vector SVG)"),
     }[name]
+
+
+_CSS_FIT = {"cover": "cover", "contain": "contain", "stretch": "fill"}
+
+
+def export_scene(content: ARContent) -> dict[str, Any]:
+    """The scene as CSS for the pack's page: a file opened from disk cannot run the viewer's
+    WebGL (no module scripts, every video "tainted"), so the box, fit, corners, loop, sound
+    and fade are plain CSS and attributes; only the chroma key needs WebGL and is left out."""
+    scene = effective_scene(content.project.scene_defaults, content.scene)
+    half = scene.scale * 50
+    return {
+        "fit": _CSS_FIT[scene.fit],
+        "left": f"{50 + scene.offset_x * 100 - half:.3f}%",
+        "top": f"{50 - scene.offset_y * 100 - half:.3f}%",
+        "size": f"{scene.scale * 100:.3f}%",
+        # A fraction of the shorter side of the box (container units: the photo's size).
+        "radius": f"calc({scene.corner_radius * scene.scale:.4f} * min(100cqw, 100cqh))",
+        "ratio": f"{content.print_width_cm} / {content.print_height_cm}",
+        "loop": scene.loop,
+        "muted": not scene.sound_on,
+        "fade_in_ms": scene.fade_in_ms,
+    }
 
 
 def export_zip_response(content: ARContent, *, language: str) -> StreamingHttpResponse:
@@ -127,6 +152,8 @@ def export_zip_response(content: ARContent, *, language: str) -> StreamingHttpRe
         members.append(("marker.jpg", marker))
     if content.web_target:
         members.append(("target.mind", content.web_target))
+    if content.scene_overlay:
+        members.append(("overlay.png", content.scene_overlay))
     videos = []
     for number, video in enumerate(
         content.videos.filter(status="ready").select_related("rendition_720", "rendition_1080"), 1
@@ -157,6 +184,8 @@ def export_zip_response(content: ARContent, *, language: str) -> StreamingHttpRe
                     "url": url,
                     "videos": videos,
                     "language": translation.get_language(),
+                    "scene": export_scene(content),
+                    "has_overlay": content.scene_overlay is not None,
                 },
             )
         archive.writestr("index.html", page)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arcontent import views
+from arcontent import scene_views, views
 from arcontent.bulk import upload_views
 from arcontent.bulk import views as bulk_views
 from arvlite.core.urls import register_choice_converter
@@ -19,6 +19,7 @@ urlpatterns = [
         name="content-status-partial",
     ),
     path(f"{C}/<uuid:unique_id>/edit/", views.ContentEditView.as_view(), name="content-edit-page"),
+    path(f"{C}/<uuid:unique_id>/scene/", scene_views.ContentSceneView.as_view(), name="content-scene-page"),
     path(
         f"{C}/<uuid:unique_id>/<content_action:action>/",
         views.ContentActionView.as_view(),

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from arcontent import services
 from arcontent.forms import SIZE_DEFAULT_HINT, ContentEditForm, ContentForm
 from arcontent.models import ARContent
+from arcontent.scene_views import scene_card_context
 from arcontent.selectors import content_get, content_list, similar_contents
 from arvlite.core.forms import add_validation_errors
 from arvlite.core.roles import Role, role_allows
@@ -135,6 +136,7 @@ class ContentDetailView(ContentPageMixin, TemplateView):
             blockers=services.publish_blockers(content),
             similar=similar_contents(company=self.company, content=content),
             language=self.request.LANGUAGE_CODE,
+            **scene_card_context(content),
         )
         return context
 

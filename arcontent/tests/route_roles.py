@@ -152,3 +152,6 @@ API_ROUTES |= {
         {"GET": Role.VIEWER, "PATCH": W}, kwargs=_template, payloads={"PATCH": _contain}
     ),
 }
+PORTAL_PAGES |= {
+    "content-scene-page": Page(W, kwargs=ready, post=lambda company: {"fit": "contain"}),
+}

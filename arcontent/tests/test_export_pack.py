@@ -69,3 +69,35 @@ def test_the_page_is_in_the_requesters_language_and_says_so(
     page = archive.read("index.html").decode()
     assert f'<html lang="{language}">' in page
     assert f"<h2>{heading}</h2>" in page
+
+
+def test_the_page_places_the_video_as_the_scene_says(
+    api_client_for: Clients, company: Company, viewer: User
+) -> None:
+    from arcontent.tests.test_scene_api import frame_png
+    from arvlite.core.tenancy import company_scope
+    from videos.tests.factories import make_video
+
+    overlay = stored_file_create(company=company, kind=StoredFile.Kind.OVERLAY,
+                                 content=io.BytesIO(frame_png()), original_name="frame.png")  # fmt: skip
+    content = make_content(company, scene_overlay=overlay, scene={
+        "fit": "contain", "scale": 0.8, "offset_x": 0.1, "loop": False, "sound_on": False, "fade_in_ms": 700,
+    })  # fmt: skip
+    with company_scope(company):
+        video = make_video(content)
+        video.rendition_720 = video.original
+        video.save()
+    archive = _pack(api_client_for(viewer), company, content, "en")
+    page = archive.read("index.html").decode()
+    assert archive.read("overlay.png") == frame_png()
+    assert _listed(page) == set(archive.namelist()) - {"index.html"}
+    placed = re.search(r"<video [^>]*data-scene-video[^>]*>", page)
+    assert placed is not None
+    tag = placed.group(0)
+    # 0.8 of the print, its centre 0.1 of the width right of the photo's centre.
+    assert "left: 20.000%; top: 10.000%; width: 80.000%; height: 80.000%" in tag
+    assert "object-fit: contain" in tag
+    assert "animation-duration: 700ms" in tag
+    assert " muted" in tag
+    assert " loop" not in tag
+    assert 'src="overlay.png"' in page

@@ -125,7 +125,8 @@ def test_the_printed_photo_comes_alive(
         tab.wait_for_selector("body[data-ar-state=tracking]", timeout=40_000)
         tab.wait_for_selector("body[data-video-state=playing]")
         assert tab.evaluate("window.__states")[:2] == ["scanning", "tracking"]
-        assert tab.is_visible("[data-testid=unmute]")  # muted autoplay, with a way to turn sound on
+        # Sound on by default (the scene's default): where the browser allows it, it plays unmuted.
+        assert tab.evaluate("document.querySelector('[data-clip]').muted") is False
         assert tab.evaluate("window.__csp") == []
         tab.goto("about:blank")  # pagehide sends the session's end
         row = _session_row(content)
@@ -191,3 +192,67 @@ def _session_row(content: ARContent) -> ViewSession:
             assert row is not None
             return row
         time.sleep(0.3)
+
+
+def _magenta_frame(size: tuple[int, int] = (640, 480)) -> bytes:
+    """An overlay frame: an opaque magenta border around a transparent middle."""
+    from PIL import Image
+
+    width, height = size
+    frame = Image.new("RGBA", size, (255, 0, 255, 255))
+    frame.paste((0, 0, 0, 0), (width // 8, height // 8, width * 7 // 8, height * 7 // 8))
+    buffer = io.BytesIO()
+    frame.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _magenta_box(screenshot: bytes) -> tuple[int, tuple[int, int, int, int] | None]:
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(screenshot)).convert("RGB")).astype(int)
+    mask = (pixels[..., 0] > 200) & (pixels[..., 1] < 80) & (pixels[..., 2] > 200)
+    rows, columns = np.nonzero(mask)
+    if not len(rows):
+        return 0, None
+    return int(mask.sum()), (int(columns.min()), int(rows.min()), int(columns.max()), int(rows.max()))
+
+
+def test_the_scene_is_applied_on_the_tracked_print(
+    driver: Any, live_server: Any, content: ARContent, marker: bytes, tmp_path: Path
+) -> None:
+    """`contain` at 0.8 with an overlay frame and sound off by default: the frame's magenta
+    shows where the print is, around the video, and the clip starts muted."""
+    from arcontent import scene_services
+
+    with scopes_disabled():
+        scene_services.content_scene_update(
+            content=content, actor=None, changes={"fit": "contain", "scale": 0.8, "sound_on": False}
+        )
+        scene_services.content_overlay_set(
+            content=content, actor=None, upload=io.BytesIO(_magenta_frame()), name="frame.png"
+        )
+    browser = launch_with_camera(driver, tmp_path / "print.y4m", marker)
+    try:
+        tab = open_view(browser, live_server, str(content.unique_id), permissions=["camera"])
+        tab.wait_for_selector("body[data-ar-state=tracking]", timeout=40_000)
+        tab.wait_for_selector("body[data-video-state=playing]")
+        stage = tab.locator("[data-stage]").bounding_box()
+        count, box = 0, None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and count < 2000:  # the overlay's texture loads on its own
+            tab.wait_for_timeout(300)
+            count, box = _magenta_box(tab.locator("[data-stage]").screenshot())
+        assert tab.is_visible("[data-testid=unmute]")  # sound off by default: muted, with a way to turn it on
+        assert tab.evaluate("document.querySelector('[data-clip]').muted") is True
+        assert tab.evaluate("window.__csp") == []
+    finally:
+        browser.close()
+    assert count >= 2000, "the overlay frame is not drawn"
+    assert box is not None
+    left, top, right, bottom = box
+    # The frame surrounds the print, which the fake camera holds in the middle of the picture.
+    middle_x, middle_y = (left + right) / 2, (top + bottom) / 2
+    assert abs(middle_x - stage["width"] / 2) < stage["width"] * 0.15
+    assert abs(middle_y - stage["height"] / 2) < stage["height"] * 0.15
+    assert right - left > stage["width"] * 0.2

@@ -1,5 +1,6 @@
-// Web AR: the camera picture, MindAR's image tracker (Controller level) and a three.js
-// plane that carries the video over the printed photo.
+// Web AR: the camera picture, MindAR's image tracker (Controller level) and the three.js
+// scene (static/viewer/scene.js) that carries the video over the printed photo.
+import { createPlacement } from "./scene.js";
 
 async function openCamera(stage) {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: "environment" } });
@@ -23,21 +24,6 @@ async function openCamera(stage) {
 function releaseCamera(video) {
   for (const track of video.srcObject ? video.srcObject.getTracks() : []) track.stop();
   video.remove();
-}
-
-// Crop the video texture like CSS object-fit: cover, so the plane keeps the print's shape.
-function coverTexture(texture, clip, planeRatio) {
-  const videoRatio = clip.videoWidth / clip.videoHeight;
-  if (!videoRatio) return;
-  texture.repeat.set(1, 1);
-  texture.offset.set(0, 0);
-  if (videoRatio > planeRatio) {
-    texture.repeat.x = planeRatio / videoRatio;
-    texture.offset.x = (1 - texture.repeat.x) / 2;
-  } else {
-    texture.repeat.y = videoRatio / planeRatio;
-    texture.offset.y = (1 - texture.repeat.y) / 2;
-  }
 }
 
 // Fit the camera picture to the stage (cover) and match the 3D camera to what shows of it.
@@ -69,35 +55,27 @@ function layout(stage, video, renderer, camera, projection) {
   Object.assign(renderer.domElement.style, { left: "0", top: "0" });
 }
 
-function buildScene(THREE, clip, markerWidth, markerHeight) {
+// The print's anchor, moved by the tracker, carrying the scene (static/viewer/scene.js).
+function buildScene(THREE, placement, markerWidth, markerHeight) {
   const scene = new THREE.Scene();
   const anchor = new THREE.Group();
   anchor.matrixAutoUpdate = false;
   anchor.visible = false;
   scene.add(anchor);
-  const texture = new THREE.VideoTexture(clip);
-  texture.colorSpace = THREE.SRGBColorSpace;
-  const ratio = markerWidth / markerHeight;
-  const fit = () => coverTexture(texture, clip, ratio);
-  clip.addEventListener("loadedmetadata", fit);
-  fit();
-  const plane = new THREE.Mesh(
-    new THREE.PlaneGeometry(1, markerHeight / markerWidth),
-    new THREE.MeshBasicMaterial({ map: texture }),
-  );
-  anchor.add(plane);
-  // MindAR's pose is in marker pixels from a corner; the plane is centred and one unit wide.
+  anchor.add(placement.group);
+  // MindAR's pose is in marker pixels from a corner; the scene is centred and one unit wide.
   const offset = new THREE.Matrix4().compose(
     new THREE.Vector3(markerWidth / 2, markerHeight / 2, 0),
     new THREE.Quaternion(),
     new THREE.Vector3(markerWidth, markerWidth, markerWidth),
   );
-  return { scene, anchor, offset, dispose: () => texture.dispose() };
+  return { scene, anchor, offset };
 }
 
 // Start web AR in `stage`; calls onFound/onLost as the print comes and goes.
 // Resolves with a stop() function once the tracker runs; rejects when anything fails.
-export async function startAR({ stage, clip, targetUrl, modules, onFound, onLost }) {
+// `settings` is the manifest's scene; `poster` and `videoRatio` come from its video.
+export async function startAR({ stage, clip, targetUrl, modules, settings, poster, videoRatio, onFound, onLost }) {
   const loaded = await Promise.allSettled([openCamera(stage), import(modules.three), import(modules.mindar)]);
   const failed = loaded.find((result) => result.status === "rejected");
   if (loaded[0].status === "fulfilled" && failed) releaseCamera(loaded[0].value);
@@ -127,13 +105,22 @@ export async function startAR({ stage, clip, targetUrl, modules, onFound, onLost
     renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     stage.append(renderer.domElement);
     const camera = new THREE.PerspectiveCamera();
-    const { scene, anchor, offset, dispose } = buildScene(THREE, clip, markerWidth, markerHeight);
+    const placement = createPlacement(THREE, {
+      aspect: markerHeight / markerWidth,
+      clip,
+      posterUrl: poster,
+      videoRatio,
+    });
+    placement.apply(settings);
+    const { scene, anchor, offset } = buildScene(THREE, placement, markerWidth, markerHeight);
+    const dispose = () => placement.dispose();
     const fit = () => layout(stage, video, renderer, camera, controller.getProjectionMatrix());
     fit();
     window.addEventListener("resize", fit);
     renderer.setAnimationLoop(() => {
       anchor.visible = Boolean(world);
       if (world) anchor.matrix.fromArray(world).multiply(offset);
+      placement.tick();
       renderer.render(scene, camera);
     });
     controller.dummyRun(video); // compiles the GPU kernels before the first real frame

@@ -43,16 +43,33 @@ function loadClip({ forTexture }) {
   const video = manifest.video;
   if (forTexture && isCrossOrigin(video.video_url)) clip.crossOrigin = "anonymous";
   else clip.removeAttribute("crossorigin");
-  if (video.thumbnail_url) clip.poster = video.thumbnail_url;
+  if (video.thumbnail_url && sceneSettings().before_ready !== "nothing") clip.poster = video.thumbnail_url;
+  clip.loop = sceneSettings().loop !== false;
   clip.preload = "auto";
   clip.src = video.video_url;
 }
 
+function sceneSettings() {
+  return (manifest && manifest.scene) || {};
+}
+
 function play() {
-  // Muted autoplay is allowed nearly everywhere; if not, the controls let the visitor start it.
-  clip.play().catch(() => {
-    clip.controls = true;
-  });
+  // With sound on by default the clip starts unmuted where the browser allows it (after a
+  // tap); otherwise muted, which autoplay allows nearly everywhere, with "Tap to unmute".
+  // Failing both, the controls let the visitor start it.
+  const muted = () => {
+    clip.muted = true;
+    clip.play().catch(() => {
+      clip.controls = true;
+    });
+  };
+  if (sceneSettings().sound_on === false || !clip.muted) {
+    if (sceneSettings().sound_on === false) clip.muted = true;
+    clip.play().catch(muted);
+    return;
+  }
+  clip.muted = false;
+  clip.play().catch(muted);
 }
 
 function refreshUnmute() {
@@ -81,6 +98,9 @@ async function runAR() {
       clip,
       targetUrl: manifest.web_target_url,
       modules: config.modules,
+      settings: sceneSettings(),
+      poster: sceneSettings().before_ready === "poster" ? manifest.video.thumbnail_url : null,
+      videoRatio: manifest.video.width && manifest.video.height ? manifest.video.width / manifest.video.height : null,
       onFound: () => {
         setState("tracking");
         play();

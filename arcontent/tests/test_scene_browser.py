@@ -1,0 +1,79 @@
+"""The scene card in Chromium: the preview draws the video on the photo with the /view
+page's own code, changes as the form changes (no reload), and saving stores the scene."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from arcontent.models import ARContent
+from arcontent.tests.factories import make_content
+from arvlite.core.roles import Role
+from arvlite.core.tenancy import company_scope, scopes_disabled
+from arvlite.core.testing.browser import sign_in
+from companies.files import stored_file_create
+from companies.models import StoredFile
+from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
+from videos.tests.factories import make_video
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHOTO_RED = (200, 30, 30)
+
+
+def _wide_photo() -> bytes:
+    """A red photo much wider than the 4:3 test clip, so `contain` leaves photo showing."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 160), PHOTO_RED).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _photo_share(screenshot: bytes) -> float:
+    """The share of the preview's pixels that show the red photo."""
+    pixels = np.asarray(Image.open(io.BytesIO(screenshot)).convert("RGB")).astype(int)
+    near = np.abs(pixels - np.array(PHOTO_RED)).sum(axis=2) < 60
+    return float(near.mean())
+
+
+def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> None:
+    company = CompanyFactory(name="Sunny Portraits", slug="sunny")
+    user = UserFactory(email="anna@sunny.example.com")
+    MembershipFactory(company=company, user=user, role=Role.EDITOR)
+    with company_scope(company):
+        content = make_content(company)
+        content.marker = stored_file_create(company=company, kind=StoredFile.Kind.MARKER,
+                                            content=io.BytesIO(_wide_photo()), original_name="marker.png")  # fmt: skip
+        content.save()
+        make_video(content, title="Wedding")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    sign_in(page, user.email, TEST_PASSWORD)
+    page.goto(f"/c/sunny/content/{content.unique_id}/")
+    preview = page.locator("[data-testid=scene-preview]")
+    page.wait_for_selector("[data-testid=scene-preview][data-ready=true][data-playing=true]")
+    page.wait_for_timeout(300)
+    covered = _photo_share(preview.screenshot())
+
+    page.select_option("[data-testid=scene-fit]", "contain")  # no reload: the preview redraws
+    page.wait_for_selector("[data-testid=scene-preview][data-fit=contain]")
+    page.wait_for_timeout(300)
+    contained = _photo_share(preview.screenshot())
+    # Cover hides the photo under the video; contain shows the whole 4:3 clip in the middle
+    # of the wide photo, whose sides stay visible.
+    assert covered < 0.05
+    assert contained > 0.3
+
+    page.fill("[name=fade_in_ms]", "400")
+    page.click("[data-testid=scene-save]")
+    page.wait_for_selector(".messages")
+    assert "The scene is saved" in page.inner_text(".messages")
+    with scopes_disabled():
+        saved = ARContent.objects.get(pk=content.pk)
+    # Only what differs from the project's defaults is the content's own.
+    assert saved.scene == {"fit": "contain", "fade_in_ms": 400}
+    assert page.get_attribute("[data-testid=scene-fit] option[selected]", "value") == "contain"
+    # The live server speaks no WebSocket (the bell's live push): only that may complain.
+    assert [error for error in errors if "WebSocket" not in error] == []
