@@ -77,3 +77,34 @@ def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> N
     assert page.get_attribute("[data-testid=scene-fit] option[selected]", "value") == "contain"
     # The live server speaks no WebSocket (the bell's live push): only that may complain.
     assert [error for error in errors if "WebSocket" not in error] == []
+
+
+def test_the_preview_keys_out_the_chosen_colour_and_rounds_the_corners(page: Any) -> None:
+    """Without a video the preview's grey stand-in is drawn by the same shader: keying out
+    its grey shows the photo through it, and round corners show the photo at the corners."""
+    company = CompanyFactory(name="Sunny Portraits", slug="sunny")
+    user = UserFactory(email="anna@sunny.example.com")
+    MembershipFactory(company=company, user=user, role=Role.EDITOR)
+    with company_scope(company):
+        content = make_content(company)
+        content.marker = stored_file_create(company=company, kind=StoredFile.Kind.MARKER,
+                                            content=io.BytesIO(_wide_photo()), original_name="marker.png")  # fmt: skip
+        content.save()
+    sign_in(page, user.email, TEST_PASSWORD)
+    page.goto(f"/c/sunny/content/{content.unique_id}/")
+    preview = page.locator("[data-testid=scene-preview]")
+    page.wait_for_selector("[data-testid=scene-preview][data-ready=true][data-playing=true]")
+    page.wait_for_timeout(300)
+    assert _photo_share(preview.screenshot()) < 0.05  # the stand-in covers the photo
+
+    page.check("[name=chroma_key_enabled]")
+    page.fill("[name=chroma_key_color]", "#868e96")  # the stand-in's grey
+    page.wait_for_timeout(300)
+    assert _photo_share(preview.screenshot()) > 0.5
+
+    page.uncheck("[name=chroma_key_enabled]")
+    page.fill("[name=corner_radius]", "0.5")
+    page.dispatch_event("[name=corner_radius]", "input")
+    page.wait_for_timeout(300)
+    rounded = _photo_share(preview.screenshot())
+    assert 0.03 < rounded < 0.5  # the photo shows at the rounded ends only
