@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import View
+from django.views.generic import TemplateView, View
 from rest_framework import serializers
 
 from arcontent import scene_services
@@ -26,6 +26,7 @@ from arcontent.scene import BEFORE_READY, FITS, Scene, SceneSerializer, effectiv
 from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.portal import CompanyPortalMixin
+from projects.selectors import project_get
 
 THREE_MODULE = "vendor/three/three-0.161.0.module.min.js"
 SWITCHES = ("chroma_key_enabled", "loop", "sound_on")
@@ -80,6 +81,12 @@ def _own_settings(checked: dict[str, Any], below: Scene) -> dict[str, Any]:
     return {name: (None if lower[name] == value else value) for name, value in checked.items()}
 
 
+def _refuse(request: HttpRequest, errors: dict[str, Any]) -> None:
+    for field_errors in errors.values():
+        for message in field_errors if isinstance(field_errors, list) else [field_errors]:
+            messages.error(request, str(message))
+
+
 class ContentSceneView(CompanyPortalMixin, View):
     """POST the scene form (and an overlay frame) of one content; back to its page."""
 
@@ -91,9 +98,7 @@ class ContentSceneView(CompanyPortalMixin, View):
         target = reverse("content-detail-page", args=[self.company.slug, content.unique_id]) + "#scene"
         checked = SceneSerializer(data=_form_settings(request.POST))
         if not checked.is_valid():
-            for errors in checked.errors.values():
-                for message in errors if isinstance(errors, list) else [errors]:
-                    messages.error(request, str(message))
+            _refuse(request, dict(checked.errors))
             return redirect(target)
         changes = _own_settings(dict(checked.validated_data), effective_scene(content.project.scene_defaults))
         try:
@@ -111,4 +116,43 @@ class ContentSceneView(CompanyPortalMixin, View):
                 messages.error(request, message)
         else:
             messages.success(request, _("The scene is saved: the next scan plays it."))
+        return redirect(target)
+
+
+class ProjectSceneView(CompanyPortalMixin, TemplateView):
+    """A project's scene defaults: what its content plays unless it sets its own."""
+
+    template_name = "arcontent/project_scene.html"
+    read_role = write_role = Role.EDITOR
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        project = project_get(company=self.company, pk=self.kwargs["pk"])
+        context.update(
+            project=project,
+            scene=effective_scene(project.scene_defaults),
+            scene_action=reverse("project-scene-page", args=[self.company.slug, project.pk]),
+        )
+        return context
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        project = project_get(company=self.company, pk=self.kwargs["pk"])
+        target = reverse("project-scene-page", args=[self.company.slug, project.pk])
+        checked = SceneSerializer(data=_form_settings(request.POST))
+        if not checked.is_valid():
+            _refuse(request, dict(checked.errors))
+            return redirect(target)
+        try:
+            scene_services.defaults_scene_update(
+                owner=project,
+                actor=request.user,
+                changes=_own_settings(dict(checked.validated_data), Scene()),
+            )
+        except ValidationError as error:
+            _refuse(request, {"scene": error.messages})
+        else:
+            messages.success(
+                request,
+                _("The scene defaults are saved: content of this project plays them unless it sets its own."),
+            )
         return redirect(target)

@@ -21,6 +21,11 @@ urlpatterns = [
     path(f"{C}/<uuid:unique_id>/edit/", views.ContentEditView.as_view(), name="content-edit-page"),
     path(f"{C}/<uuid:unique_id>/scene/", scene_views.ContentSceneView.as_view(), name="content-scene-page"),
     path(
+        "c/<slug:company_slug>/projects/<int:pk>/scene/",
+        scene_views.ProjectSceneView.as_view(),
+        name="project-scene-page",
+    ),
+    path(
         f"{C}/<uuid:unique_id>/<content_action:action>/",
         views.ContentActionView.as_view(),
         name="content-action-page",

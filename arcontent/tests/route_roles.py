@@ -155,3 +155,6 @@ API_ROUTES |= {
 PORTAL_PAGES |= {
     "content-scene-page": Page(W, kwargs=ready, post=lambda company: {"fit": "contain"}),
 }
+PORTAL_PAGES |= {
+    "project-scene-page": Page(W, kwargs=_project),
+}

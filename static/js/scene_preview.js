@@ -26,7 +26,8 @@ function formScene() {
     before_ready: data.get("before_ready"),
     overlay_url: config.scene.overlay_url,
   };
-  const file = form.querySelector("[name=overlay]").files[0];
+  const picker = form.querySelector("[name=overlay]");
+  const file = picker && picker.files[0];
   if (file) scene.overlay_url = overlayPreviewUrl(file);
   if (data.has("remove_overlay")) scene.overlay_url = null;
   return scene;
@@ -120,7 +121,7 @@ async function main() {
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     const reset = form.querySelector("[data-scene-reset]");
-    reset.addEventListener("click", () => {
+    if (reset) reset.addEventListener("click", () => {
       for (const [name, value] of Object.entries(config.defaults)) {
         const field = form.elements[name];
         if (!field) continue;
