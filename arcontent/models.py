@@ -250,6 +250,10 @@ class ViewSession(models.Model):
     video_id = models.BigIntegerField(null=True, blank=True)
     video_played = models.BooleanField(default=False)
     duration_seconds = models.PositiveIntegerField(_("watched, s"), default=0)
+    # The furthest point of the video reached, as reported (None: the client did not say).
+    position_seconds = models.PositiveIntegerField(_("reached, s"), null=True, blank=True)
+    # The rule that chose the video on the scan (videos.selection), "" when unknown.
+    selection_source = models.CharField(max_length=20, blank=True)
     tracking_quality = models.CharField(max_length=20, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -309,6 +313,48 @@ class DailyViewStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_id} {self.day}: {self.views}"
+
+
+class DailyVideoStat(models.Model):
+    """A roll-up of view sessions per video: one row per content, video, local day and the
+    rule that chose the video (``selection_source``). Built beside DailyViewStat, from the
+    sessions with a known video, bots left out. The quarter and completion counts are of
+    ``positioned`` sessions: those that reported how far they got in a video of known length."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ARContent, on_delete=models.CASCADE, related_name="daily_video_stats")
+    video_id = models.BigIntegerField()
+    day = models.DateField()
+    selection_source = models.CharField(max_length=20, blank=True)
+    sessions = models.PositiveIntegerField(default=0)
+    plays = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    watch_seconds = models.PositiveBigIntegerField(default=0)
+    positioned = models.PositiveIntegerField(default=0)
+    reached_25 = models.PositiveIntegerField(default=0)
+    reached_50 = models.PositiveIntegerField(default=0)
+    reached_75 = models.PositiveIntegerField(default=0)
+    reached_100 = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(
+        default=0, help_text=_("Sessions that reached 90 % of the video.")
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("daily video statistics")
+        verbose_name_plural = _("daily video statistics")
+        ordering = ["-day", "content_id", "video_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "video_id", "day", "selection_source"], name="daily_video_stat_key"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "day"]), models.Index(fields=["content", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_id}/{self.video_id} {self.day}: {self.plays}"
 
 
 class ViewFlushBatch(models.Model):

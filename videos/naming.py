@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from videos.models import Video
 
@@ -38,3 +39,15 @@ def named(videos: Iterable[Video]) -> list[NamedVideo]:
         NamedVideo(video=video, number=number, name=public_title(video.title, number))
         for number, video in enumerate(videos, start=1)
     ]
+
+
+# Which rule chose a video, in words (the viewer API's `selection_source` codes): the
+# playback calendar and the per-video analytics say it so.
+SOURCE_WORDS = {
+    "date_rule": gettext_lazy("date rule"),
+    "schedule": gettext_lazy("time window"),
+    "rotation_rule": gettext_lazy("rotation"),
+    "active_default": gettext_lazy("the chosen video"),
+    "rotation": gettext_lazy("sequential or cyclic order"),
+    "fallback": gettext_lazy("first video of the list"),
+}

@@ -18,7 +18,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from arcontent.models import ARContent
@@ -32,7 +31,7 @@ from videos import selectors, services
 from videos.api.uploads import max_upload_bytes
 from videos.forms import DateRuleForm, PlaybackForm, ScheduleForm
 from videos.models import DateRule, Video, VideoSchedule
-from videos.naming import named
+from videos.naming import SOURCE_WORDS, named
 from videos.selection import Selection
 
 
@@ -147,17 +146,6 @@ class VideoUploadView(ContentVideosMixin, TemplateView):
         else:
             messages.success(request, _("Uploaded. The video is being processed."))
         return self.back()
-
-
-# The calendar says in words which rule chose each day's video (the API's codes).
-SOURCE_WORDS = {
-    "date_rule": gettext_lazy("date rule"),
-    "schedule": gettext_lazy("time window"),
-    "rotation_rule": gettext_lazy("rotation"),
-    "active_default": gettext_lazy("the chosen video"),
-    "rotation": gettext_lazy("sequential or cyclic order"),
-    "fallback": gettext_lazy("first video of the list"),
-}
 
 
 @dataclass(frozen=True, slots=True)

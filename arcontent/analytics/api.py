@@ -27,6 +27,7 @@ from arcontent.analytics.serializers import (
     analytics_data,
 )
 from arcontent.analytics.tasks import rollup_views
+from arcontent.analytics.videos import video_figures
 from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.api.scoped import CompanyScopedMixin
@@ -118,6 +119,76 @@ class ContentAnalyticsView(AnalyticsView):
         content = content_get(company=self.company, unique_id=self.kwargs["unique_id"])
         scope = {"kind": "content", "id": str(content.unique_id), "name": content.order_number}
         return scope, {"content": content}
+
+
+VIDEO_CSV_COLUMNS = [
+    "video_id", "content", "order_number", "name", "sessions", "plays", "unique_viewers",
+    "average_watch_seconds", "completion_rate", "positioned_sessions", "reached_25", "reached_50",
+    "reached_75", "reached_100", "selection_sources",
+]  # fmt: skip
+TOP_VIDEOS = 10
+
+
+class VideoCsvRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        out = io.StringIO()
+        writer = csv.DictWriter(
+            out, fieldnames=VIDEO_CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
+        )
+        writer.writeheader()
+        for row in data["videos"]:
+            shares = row["drop_off"] or [None] * 4
+            writer.writerow({
+                **row,
+                **dict(zip(("reached_25", "reached_50", "reached_75", "reached_100"), shares, strict=True)),
+                "selection_sources": " ".join(f"{name}:{count}" for name, count in row["selection_sources"].items()),
+            })  # fmt: skip
+        return out.getvalue().encode()
+
+
+class VideoAnalyticsView(AnalyticsView):
+    """Per-video figures over a period (JSON, or one CSV row per video)."""
+
+    renderer_classes = [renderers.JSONRenderer, VideoCsvRenderer]
+
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        period = period_from_query(company=self.company, query=request.query_params)
+        scope, objects = self.scope()
+        limit = None if objects else TOP_VIDEOS
+        rows = video_figures(company=self.company, period=period, limit=limit, **objects)
+        data = {
+            "scope": scope,
+            "first_day": period.first.isoformat(),
+            "last_day": period.last.isoformat(),
+            "videos": [row.as_dict() for row in rows],
+        }
+        response = Response(data)
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            name = f"videos-{scope['kind']}-{scope['id']}-{period.first}-{period.last}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def _video_summary(text: str) -> Any:
+    return extend_schema_view(
+        get=extend_schema(summary=text, parameters=PERIOD_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    )
+
+
+@_video_summary("The company's most watched videos (top 10)")
+class CompanyVideoAnalyticsView(VideoAnalyticsView):
+    pass
+
+
+@_video_summary("Per-video figures of one AR content")
+class ContentVideoAnalyticsView(VideoAnalyticsView, ContentAnalyticsView):
+    pass
 
 
 class AnalyticsRollupView(CompanyScopedMixin, APIView):

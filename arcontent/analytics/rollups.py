@@ -17,6 +17,12 @@ What a row counts (per content, day, device type, OS and browser):
 
 Bots stay in the roll-up as their own device type ``bot`` (operators can see them); the
 figures leave them out of every number and report them apart.
+
+Per video (DailyVideoStat, rebuilt in the same transaction, bots left out), per content,
+video, local day and ``selection_source``: ``sessions`` with that video, ``plays`` and
+``visitors`` among them that played, their ``watch_seconds``; ``positioned``: sessions that
+reported how far they got in a video of known length, and of those ``reached_25`` …
+``reached_100`` (the quarters) and ``completed`` (at least 90 %).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import Any
 
 import structlog
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
 from arcontent.analytics.cache import figures_warm, generation_bump
@@ -36,6 +42,7 @@ from arcontent.analytics.periods import MAX_DAYS, local_day_bounds, local_today
 from arcontent.models import ViewSession
 from arvlite.core.tenancy import company_scope
 from companies.models import Company
+from videos.models import Video
 
 logger = structlog.get_logger(__name__)
 
@@ -56,6 +63,58 @@ SELECT c.company_id, c.project_id, g.content_id, g.day, g.device_type, g.os, g.b
 FROM ({grouped}) AS g
 JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %s
 """
+
+
+_DELETE_VIDEOS = """
+DELETE FROM arcontent_dailyvideostat
+WHERE company_id = %s AND day BETWEEN %s AND %s
+"""
+
+_INSERT_VIDEOS = """
+INSERT INTO arcontent_dailyvideostat
+    (company_id, project_id, content_id, video_id, day, selection_source, sessions, plays,
+     visitors, watch_seconds, positioned, reached_25, reached_50, reached_75, reached_100, completed)
+SELECT c.company_id, c.project_id, g.content_id, g.video_id, g.day, g.selection_source,
+       g.sessions, g.plays, g.visitors, g.watch_seconds, g.positioned, g.reached_25,
+       g.reached_50, g.reached_75, g.reached_100, g.completed
+FROM ({grouped}) AS g
+JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %s
+"""
+
+
+def _reached(share: float) -> Q:
+    return Q(length__gt=0, position_seconds__gte=F("length") * share)
+
+
+def _grouped_videos(company: Company, since: dt.datetime, until: dt.datetime) -> tuple[str, tuple[Any, ...]]:
+    """The sessions of [since, until) with a known video, per content, video, local day and
+    selection rule, as SQL + params."""
+    played = Q(video_played=True)
+    length = Video.objects.filter(pk=OuterRef("video_id")).values("duration_seconds")[:1]
+    sessions = (
+        ViewSession.objects.filter(company=company, started_at__gte=since, started_at__lt=until)
+        .filter(video_id__isnull=False)
+        .exclude(device_type=ViewSession.Device.BOT)
+        .annotate(length=Coalesce(Subquery(length), 0))
+    )
+    grouped = (
+        sessions.annotate(day=TruncDate("started_at", tzinfo=zoneinfo.ZoneInfo(company.time_zone)))
+        .values("content_id", "video_id", "day", "selection_source")
+        .annotate(
+            sessions=Count("pk"),
+            plays=Count("pk", filter=played),
+            visitors=Count(NullIf("visitor_hash", Value("")), distinct=True, filter=played),
+            watch_seconds=Coalesce(Sum("duration_seconds", filter=played), 0),
+            positioned=Count("pk", filter=Q(length__gt=0, position_seconds__isnull=False)),
+            reached_25=Count("pk", filter=_reached(0.25)),
+            reached_50=Count("pk", filter=_reached(0.5)),
+            reached_75=Count("pk", filter=_reached(0.75)),
+            reached_100=Count("pk", filter=_reached(1.0)),
+            completed=Count("pk", filter=_reached(0.9)),
+        )
+        .order_by()
+    )
+    return grouped.query.sql_with_params()
 
 
 def _grouped(company: Company, since: dt.datetime, until: dt.datetime) -> tuple[str, tuple[Any, ...]]:
@@ -87,6 +146,7 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
     since, until = local_day_bounds(company.time_zone, first, last)
     with company_scope(company):
         grouped, grouped_params = _grouped(company, since, until)
+        by_video, by_video_params = _grouped_videos(company, since, until)
     with transaction.atomic(), connection.cursor() as cursor:
         take_rebuild_turn(cursor, company.pk)  # or two rebuilds' INSERTs would collide
         days = [connection.ops.adapt_datefield_value(day) for day in (first, last)]
@@ -94,6 +154,10 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
         deleted = cursor.rowcount
         cursor.execute(_INSERT.format(grouped=grouped), [*grouped_params, company.pk])
         written = cursor.rowcount
+        cursor.execute(_DELETE_VIDEOS, [company.pk, *days])
+        deleted += cursor.rowcount
+        cursor.execute(_INSERT_VIDEOS.format(grouped=by_video), [*by_video_params, company.pk])
+        deleted += cursor.rowcount  # per-video rows come from the same sessions: not counted twice
     if deleted or written:  # after the commit: the company's cached figures are stale
         generation_bump(company.pk)
     logger.info("analytics.rolled_up", company=company.pk, first=str(first), last=str(last), rows=written)

@@ -15,11 +15,16 @@ from django.views.generic import TemplateView
 from arcontent.analytics.cache import figures_cached
 from arcontent.analytics.charts import chart_data, share_rows
 from arcontent.analytics.periods import DEFAULT_DAYS, PRESETS, Period, period_from_query, period_last
+from arcontent.analytics.videos import VideoFigures, video_figures
 from arcontent.models import ARContent
 from arcontent.selectors import content_get
 from arvlite.core.roles import Role
 from companies.portal import CompanyPortalMixin
 from projects.selectors import project_get
+from videos.naming import SOURCE_WORDS
+
+TOP_VIDEOS = 10
+DROP_OFF_LINES = 6  # more lines than this make the chart unreadable; the table has them all
 
 
 class AnalyticsPageView(CompanyPortalMixin, TemplateView):
@@ -30,6 +35,10 @@ class AnalyticsPageView(CompanyPortalMixin, TemplateView):
 
     def scope_objects(self) -> dict[str, Any]:
         return {}
+
+    def videos(self, period: Period) -> list[VideoFigures] | None:
+        """The per-video table: the company's most watched videos here; one content's all."""
+        return video_figures(company=self.company, period=period, limit=TOP_VIDEOS)
 
     def title(self) -> str:
         return str(self.company.name)
@@ -67,7 +76,28 @@ class AnalyticsPageView(CompanyPortalMixin, TemplateView):
             csv_url=f"{api_url}?{urlencode(query)}",
             time_zone=self.company.time_zone,
         )
+        videos = self.videos(period)
+        if videos is not None:
+            context.update(
+                videos=[(row, _source_words(row.sources)) for row in videos],
+                videos_csv_url=f"{reverse(self.api_route + '-videos', kwargs=self.route_kwargs())}?{urlencode(query)}",
+                drop_off_data={
+                    "labels": ["0 %", "25 %", "50 %", "75 %", "100 %"],
+                    "lines": [
+                        {
+                            "name": row.name,
+                            "values": [100, *(round(share * 100, 1) for share in row.drop_off)],
+                        }
+                        for row in videos
+                        if row.drop_off is not None
+                    ][:DROP_OFF_LINES],
+                },
+            )
         return context
+
+
+def _source_words(sources: dict[str, int]) -> str:
+    return ", ".join(f"{SOURCE_WORDS.get(name, name)} ({count})" for name, count in sources.items())
 
 
 class CompanyAnalyticsPageView(AnalyticsPageView):
@@ -87,6 +117,9 @@ class ProjectAnalyticsPageView(AnalyticsPageView):
     def title(self) -> str:
         return str(self.project.name)
 
+    def videos(self, period: Period) -> list[VideoFigures] | None:
+        return None  # the project page lists its top content; each content's page its videos
+
     def route_kwargs(self) -> dict[str, Any]:
         return {"company_slug": self.company.slug, "pk": self.project.pk}
 
@@ -103,6 +136,9 @@ class ContentAnalyticsPageView(AnalyticsPageView):
 
     def title(self) -> str:
         return self.content.order_number
+
+    def videos(self, period: Period) -> list[VideoFigures] | None:
+        return video_figures(company=self.company, period=period, content=self.content)
 
     def route_kwargs(self) -> dict[str, Any]:
         return {"company_slug": self.company.slug, "unique_id": self.content.unique_id}

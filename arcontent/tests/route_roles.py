@@ -83,6 +83,8 @@ API_ROUTES |= {
     "analytics-company": Expect({"GET": Role.VIEWER}),
     "analytics-project": Expect({"GET": Role.VIEWER}, kwargs=_project),
     "analytics-content": Expect({"GET": Role.VIEWER}, kwargs=ready),
+    "analytics-company-videos": Expect({"GET": Role.VIEWER}),
+    "analytics-content-videos": Expect({"GET": Role.VIEWER}, kwargs=ready),
     "analytics-rollup": Expect({"POST": Role.MANAGER}, payloads={"POST": lambda company: {"days": 1}}),
 }
 PORTAL_PAGES |= {

@@ -136,6 +136,7 @@ def test_the_printed_photo_comes_alive(
     assert row.video_played
     assert row.tracking_quality == "tracking"
     assert row.source == ViewSession.Source.WEB
+    assert row.position_seconds is not None  # the page says how far the video got
 
 
 def test_an_unrelated_picture_is_never_taken_for_the_print(

@@ -164,7 +164,8 @@ def manifest(request: HttpRequest, uid: str) -> HttpResponse:
         return _reason_error(verdict.reason or snapshots.NOT_FOUND)
     assert verdict.selection is not None
     if counts:
-        hotpath.record_view(snapshot, _visit(request), verdict.selection.video_id)
+        chosen = verdict.selection
+        hotpath.record_view(snapshot, _visit(request), chosen.video_id, chosen.selection_source or "")
     video = snapshots.video_object(snapshot, verdict.selection, now)
     return _with_etag(request, {**snapshot.manifest, "video": video}, "selected_at")
 

@@ -8,9 +8,10 @@ with short keys. Common to both kinds:
     vh  visitor hash                ua  User-Agent       cc  country code
 
 A view adds `cp` (printed copy), `sid` (client session id or ""), `src` ("app", "web" or
-"") and `v` (the video chosen, or null). A session event adds the report's own fields under
+""), `v` (the video chosen, or null) and `ss` (the rule that chose it, or ""; issue 15). A session event adds the report's own fields under
 their long names: `session_id`, `event`, and — only when reported — `duration_seconds`,
-`video_id`, `video_played`, `device_model`, `os`, `app_version`, `tracking_quality`.
+`video_id`, `video_played`, `position_seconds`, `device_model`, `os`, `app_version`,
+`tracking_quality`.
 
 The wire form is the one earlier releases wrote, so a deploy flushes what the previous
 release buffered (and a previous release's flush reads what this one buffers). `decode`
@@ -60,6 +61,7 @@ class ViewEvent:
     session_id: str = ""  # the client's session UUID from `?sid=`, or ""
     source: str = ""  # "app", "web" or "" (then guessed from the User-Agent)
     video_id: int | None = None
+    selection_source: str = ""  # the rule that chose the video (videos.selection), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class SessionReport:
     duration_seconds: int | None = None
     video_id: int | None = None
     video_played: bool | None = None
+    position_seconds: int | None = None  # the furthest point of the video reached
     device_model: str | None = None
     os: str | None = None
     app_version: str | None = None
@@ -98,22 +101,24 @@ class MalformedEventError(ValueError):
 
 def encode(event: Event) -> str:
     if type(event) is ViewEvent:
-        return _ENCODER.encode(
-            {
-                "k": VIEW,
-                "c": event.content_id,
-                "co": event.company_id,
-                "p": event.project_id,
-                "ts": event.at,
-                "vh": event.visitor_hash,
-                "ua": event.user_agent,
-                "cc": event.country,
-                "cp": event.copy,
-                "sid": event.session_id,
-                "src": event.source,
-                "v": event.video_id,
-            }
-        )
+        view = {
+            "k": VIEW,
+            "c": event.content_id,
+            "co": event.company_id,
+            "p": event.project_id,
+            "ts": event.at,
+            "vh": event.visitor_hash,
+            "ua": event.user_agent,
+            "cc": event.country,
+            "cp": event.copy,
+            "sid": event.session_id,
+            "src": event.source,
+            "v": event.video_id,
+        }
+        # Added later: off the wire when empty, so an older release's flush reads the rest as before.
+        if event.selection_source:
+            view["ss"] = event.selection_source
+        return _ENCODER.encode(view)
     assert isinstance(event, SessionEvent)
     report = event.report
     wire: dict[str, Any] = {
@@ -135,6 +140,8 @@ def encode(event: Event) -> str:
         wire["video_id"] = report.video_id
     if report.video_played is not None:
         wire["video_played"] = report.video_played
+    if report.position_seconds is not None:
+        wire["position_seconds"] = report.position_seconds
     if report.device_model is not None:
         wire["device_model"] = report.device_model
     if report.os is not None:
@@ -175,6 +182,7 @@ def decode(raw: bytes | str) -> Event:
             session_id=_text(wire, "sid"),
             source=_text(wire, "src"),
             video_id=_optional_id(wire, "v"),
+            selection_source=_text(wire, "ss")[:20],
         )
     if kind == SESSION:
         return SessionEvent(
@@ -197,6 +205,9 @@ def _report(wire: dict[str, Any]) -> SessionReport:
     duration = wire.get("duration_seconds")
     if duration is not None and not (_is_int(duration) and 0 <= duration <= MAX_DURATION_SECONDS):
         raise MalformedEventError("duration_seconds is out of range")
+    position = wire.get("position_seconds")
+    if position is not None and not (_is_int(position) and 0 <= position <= MAX_DURATION_SECONDS):
+        raise MalformedEventError("position_seconds is out of range")
     played = wire.get("video_played")
     if played is not None and not isinstance(played, bool):
         raise MalformedEventError("video_played is not a boolean")
@@ -209,6 +220,7 @@ def _report(wire: dict[str, Any]) -> SessionReport:
         duration_seconds=duration,
         video_id=_optional_id(wire, "video_id"),
         video_played=played,
+        position_seconds=position,
         **texts,
     )
 

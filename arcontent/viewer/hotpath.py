@@ -158,7 +158,7 @@ def _views_so_far(snapshot: Snapshot) -> int:
     return count or 0
 
 
-def record_view(snapshot: Snapshot, visit: Visit, video_id: int | None) -> None:
+def record_view(snapshot: Snapshot, visit: Visit, video_id: int | None, selection_source: str = "") -> None:
     """Count one view: appended to the Redis buffer, which arcontent.viewer.flush writes to
     PostgreSQL in batches. Without Redis: written at once."""
     _buffer(
@@ -174,6 +174,7 @@ def record_view(snapshot: Snapshot, visit: Visit, video_id: int | None) -> None:
             session_id=visit.session_id,
             source=visit.source,
             video_id=video_id,
+            selection_source=selection_source,
         )
     )
 

@@ -171,6 +171,13 @@ SCHEMAS: dict[str, Any] = {
             "duration_seconds": {"type": "number", "minimum": 0, "maximum": 86400},
             "video_id": {"type": "integer", "minimum": 1},
             "video_played": {"type": "boolean"},
+            "position_seconds": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 86400,
+                "description": "Additive: the furthest point of the video reached, in seconds "
+                "(its length once it ended or looped). Feeds the per-video figures.",
+            },
             **{name: {"type": "string", "maxLength": limit} for name, limit in TEXT_FIELDS.items()},
         },
     },

@@ -73,6 +73,7 @@ def _apply_views(views: list[ViewEvent]) -> None:
             country=event.country[:2],
             copy=event.copy[:40],
             video_id=event.video_id,
+            selection_source=event.selection_source,
             **_agent_fields(event.user_agent, event.source),
         )
         for event in views
@@ -94,6 +95,7 @@ class _Merged:
     first: SessionEvent
     duration: int = 0
     played: bool = False
+    position: int | None = None
     video_id: int | None = None
     device_model: str = ""
     os: str = ""
@@ -105,6 +107,8 @@ class _Merged:
         report = event.report
         self.duration = max(self.duration, report.duration_seconds or 0)
         self.played = self.played or bool(report.video_played)
+        if report.position_seconds is not None:
+            self.position = max(self.position or 0, report.position_seconds)
         # The latest reported value wins; an empty one reports nothing.
         self.video_id = report.video_id if report.video_id is not None else self.video_id
         self.device_model = report.device_model or self.device_model
@@ -164,6 +168,8 @@ def _write_session(content_id: int, session_id: uuid.UUID, state: _Merged) -> No
         )
     row.duration_seconds = max(row.duration_seconds, state.duration)
     row.video_played = row.video_played or state.played
+    if state.position is not None:
+        row.position_seconds = max(row.position_seconds or 0, state.position)
     if state.video_id is not None:
         row.video_id = state.video_id
     if state.os:

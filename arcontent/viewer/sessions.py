@@ -65,6 +65,16 @@ def _validate(body: dict[str, Any]) -> SessionReport:
             errors["video_id"] = [_("A positive whole number.")]
         else:
             report["video_id"] = video_id
+    position = body.get("position_seconds")
+    if position is not None:
+        if (
+            isinstance(position, bool)
+            or not isinstance(position, int | float)
+            or not 0 <= position <= MAX_DURATION_SECONDS
+        ):
+            errors["position_seconds"] = [_("A number of seconds from 0 to 86400.")]
+        else:
+            report["position_seconds"] = int(position)
     played = body.get("video_played")
     if played is not None:
         if not isinstance(played, bool):

@@ -61,4 +61,23 @@
   }
   bars("chart-os", data.os);
   bars("chart-browsers", data.browsers);
+
+  // Per video: the share of viewers still watching at each quarter (100 % at the start).
+  var dropOff = document.getElementById("video-drop-off");
+  if (dropOff) {
+    var lines = JSON.parse(dropOff.textContent);
+    draw("chart-drop-off", {
+      type: "line",
+      data: {
+        labels: lines.labels,
+        datasets: lines.lines.map(function (line, index) {
+          var colour = palette[index % palette.length];
+          return { label: line.name, data: line.values, borderColor: colour, backgroundColor: colour, tension: 0 };
+        })
+      },
+      options: Object.assign({}, common, {
+        scales: { y: { beginAtZero: true, max: 100, ticks: { callback: function (value) { return value + " %"; } } } }
+      })
+    });
+  }
 })();

@@ -1,5 +1,6 @@
 // Session reports to POST /api/viewer/ar/<uid>/sessions: start, a heartbeat every few
-// seconds, end when the page goes away. Watch time counts only while the video plays.
+// seconds, end when the page goes away. Watch time counts only while the video plays;
+// `position_seconds` is the furthest point of the video reached (the end, once it ended or looped).
 
 function newSessionId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -19,6 +20,8 @@ export class SessionReporter {
     this.played = false;
     this.quality = "loading";
     this.watchedMs = 0;
+    this.furthest = 0;
+    this.lastTime = 0;
     this.playingSince = null;
     this.timer = null;
     this.ended = false;
@@ -31,6 +34,17 @@ export class SessionReporter {
       if (this.playingSince === null) this.playingSince = performance.now();
     });
     for (const name of ["pause", "waiting", "ended", "emptied"]) video.addEventListener(name, () => this.stopClock());
+    const reachedEnd = () => {
+      if (Number.isFinite(video.duration)) this.furthest = Math.max(this.furthest, Math.ceil(video.duration));
+    };
+    video.addEventListener("ended", reachedEnd);
+    video.addEventListener("timeupdate", () => {
+      // A loop starts again from 0: the time jumps back from near the end.
+      const wrapped = this.lastTime - video.currentTime > 0.5 && video.duration - this.lastTime < 1.5;
+      if (wrapped) reachedEnd();
+      this.lastTime = video.currentTime;
+      this.furthest = Math.max(this.furthest, Math.floor(video.currentTime));
+    });
   }
 
   stopClock() {
@@ -67,6 +81,7 @@ export class SessionReporter {
       duration_seconds: this.watchedSeconds(),
       video_id: this.videoId,
       video_played: this.played,
+      position_seconds: this.furthest,
       tracking_quality: this.quality,
     });
     // A beacon survives the page closing; fetch with keepalive is the second choice.
