@@ -45,19 +45,32 @@ PERIOD_PARAMETERS = [
 ]
 
 
-class DailyCsvRenderer(renderers.BaseRenderer):
+class CsvRenderer(renderers.BaseRenderer):
+    """A table as CSV: ``columns`` of the dicts ``rows(data)`` gives."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    columns: list[str] = []
+
+    def rows(self, data: Any) -> list[dict[str, Any]]:
+        raise NotImplementedError
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=self.columns, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(data["daily"])
+        writer.writerows(self.rows(data))
         return out.getvalue().encode()
+
+
+class DailyCsvRenderer(CsvRenderer):
+    columns = CSV_COLUMNS
+
+    def rows(self, data: Any) -> list[dict[str, Any]]:
+        return list(data["daily"])
 
 
 class AnalyticsView(CompanyScopedMixin, APIView):
@@ -129,27 +142,21 @@ VIDEO_CSV_COLUMNS = [
 TOP_VIDEOS = 10
 
 
-class VideoCsvRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
+class VideoCsvRenderer(CsvRenderer):
+    columns = VIDEO_CSV_COLUMNS
 
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        out = io.StringIO()
-        writer = csv.DictWriter(
-            out, fieldnames=VIDEO_CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
-        )
-        writer.writeheader()
-        for row in data["videos"]:
-            shares = row["drop_off"] or [None] * 4
-            writer.writerow({
+    def rows(self, data: Any) -> list[dict[str, Any]]:
+        quarters = ("reached_25", "reached_50", "reached_75", "reached_100")
+        return [
+            {
                 **row,
-                **dict(zip(("reached_25", "reached_50", "reached_75", "reached_100"), shares, strict=True)),
-                "selection_sources": " ".join(f"{name}:{count}" for name, count in row["selection_sources"].items()),
-            })  # fmt: skip
-        return out.getvalue().encode()
+                **dict(zip(quarters, row["drop_off"] or [None] * 4, strict=True)),
+                "selection_sources": " ".join(
+                    f"{name}:{count}" for name, count in row["selection_sources"].items()
+                ),
+            }
+            for row in data["videos"]
+        ]
 
 
 class VideoAnalyticsView(AnalyticsView):

@@ -38,7 +38,8 @@ def _photo_share(screenshot: bytes) -> float:
     return float(near.mean())
 
 
-def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> None:
+def _content_on_a_wide_photo(*, with_video: bool) -> ARContent:
+    """Content of the company "sunny" (an editor, anna@…, may sign in) whose marker is the wide photo."""
     company = CompanyFactory(name="Sunny Portraits", slug="sunny")
     user = UserFactory(email="anna@sunny.example.com")
     MembershipFactory(company=company, user=user, role=Role.EDITOR)
@@ -47,10 +48,16 @@ def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> N
         content.marker = stored_file_create(company=company, kind=StoredFile.Kind.MARKER,
                                             content=io.BytesIO(_wide_photo()), original_name="marker.png")  # fmt: skip
         content.save()
-        make_video(content, title="Wedding")
+        if with_video:
+            make_video(content, title="Wedding")
+    return content
+
+
+def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> None:
+    content = _content_on_a_wide_photo(with_video=True)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    sign_in(page, user.email, TEST_PASSWORD)
+    sign_in(page, "anna@sunny.example.com", TEST_PASSWORD)
     page.goto(f"/c/sunny/content/{content.unique_id}/")
     preview = page.locator("[data-testid=scene-preview]")
     page.wait_for_selector("[data-testid=scene-preview][data-ready=true][data-playing=true]")
@@ -82,15 +89,8 @@ def test_the_preview_follows_the_form_and_saving_keeps_the_scene(page: Any) -> N
 def test_the_preview_keys_out_the_chosen_colour_and_rounds_the_corners(page: Any) -> None:
     """Without a video the preview's grey stand-in is drawn by the same shader: keying out
     its grey shows the photo through it, and round corners show the photo at the corners."""
-    company = CompanyFactory(name="Sunny Portraits", slug="sunny")
-    user = UserFactory(email="anna@sunny.example.com")
-    MembershipFactory(company=company, user=user, role=Role.EDITOR)
-    with company_scope(company):
-        content = make_content(company)
-        content.marker = stored_file_create(company=company, kind=StoredFile.Kind.MARKER,
-                                            content=io.BytesIO(_wide_photo()), original_name="marker.png")  # fmt: skip
-        content.save()
-    sign_in(page, user.email, TEST_PASSWORD)
+    content = _content_on_a_wide_photo(with_video=False)
+    sign_in(page, "anna@sunny.example.com", TEST_PASSWORD)
     page.goto(f"/c/sunny/content/{content.unique_id}/")
     preview = page.locator("[data-testid=scene-preview]")
     page.wait_for_selector("[data-testid=scene-preview][data-ready=true][data-playing=true]")
