@@ -96,14 +96,18 @@ class AnalyticsView(CompanyScopedMixin, APIView):
             response.accepted_media_type = "application/json"
         return response
 
+    file_prefix = "analytics"
+
+    def body(self, period: Any, scope: dict[str, str], objects: dict[str, Any]) -> dict[str, Any]:
+        figures = figures_cached(company=self.company, period=period, **objects)
+        return analytics_data(figures, scope=scope, time_zone=self.company.time_zone)
+
     def get(self, request: Request, **kwargs: Any) -> Response:
         period = period_from_query(company=self.company, query=request.query_params)
         scope, objects = self.scope()
-        figures = figures_cached(company=self.company, period=period, **objects)
-        data = analytics_data(figures, scope=scope, time_zone=self.company.time_zone)
-        response = Response(data)
+        response = Response(self.body(period, scope, objects))
         if getattr(request.accepted_renderer, "format", "") == "csv":
-            name = f"analytics-{scope['kind']}-{scope['id']}-{period.first}-{period.last}.csv"
+            name = f"{self.file_prefix}-{scope['kind']}-{scope['id']}-{period.first}-{period.last}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
@@ -164,22 +168,17 @@ class VideoAnalyticsView(AnalyticsView):
 
     renderer_classes = [renderers.JSONRenderer, VideoCsvRenderer]
 
-    def get(self, request: Request, **kwargs: Any) -> Response:
-        period = period_from_query(company=self.company, query=request.query_params)
-        scope, objects = self.scope()
+    file_prefix = "videos"
+
+    def body(self, period: Any, scope: dict[str, str], objects: dict[str, Any]) -> dict[str, Any]:
         limit = None if objects else TOP_VIDEOS
         rows = video_figures(company=self.company, period=period, limit=limit, **objects)
-        data = {
+        return {
             "scope": scope,
             "first_day": period.first.isoformat(),
             "last_day": period.last.isoformat(),
             "videos": [row.as_dict() for row in rows],
         }
-        response = Response(data)
-        if getattr(request.accepted_renderer, "format", "") == "csv":
-            name = f"videos-{scope['kind']}-{scope['id']}-{period.first}-{period.last}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 def _video_summary(text: str) -> Any:

@@ -5,6 +5,7 @@ publishes it."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ from arvlite.core.tenancy import company_scope
 from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 from projects.tests.factories import ProjectFactory
 from videos.tests.factories import playable_video
+
+# The page of a created content: "**/content/*/" would match /content/new/ too.
+CONTENT_PAGE = re.compile(r"/c/sunny/content/[0-9a-f-]{36}/$")
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 MM = 72 / 25.4
@@ -46,7 +50,7 @@ def test_content_from_photo_to_published(page: Any, celery_worker: Any, tmp_path
     page.wait_for_selector("[data-analysis]:not([hidden]) [data-score]:text('/100')")
     assert page.inner_text("[data-analysis] [data-level]") == "good"
     page.click("[data-testid=content-create-submit]")
-    page.wait_for_url("**/c/sunny/content/*/")
+    page.wait_for_url(CONTENT_PAGE)  # not /content/new/ itself: the upload must have finished
 
     # No worker runs yet, so the content is certainly still processing.
     assert page.get_attribute("[data-testid=status-card]", "data-status") == "processing"

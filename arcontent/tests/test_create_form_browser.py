@@ -4,6 +4,7 @@ cleared when a photo is chosen, and the button busy while the upload runs."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from arvlite.core.roles import Role
 from arvlite.core.testing.browser import sign_in
 from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 from projects.tests.factories import ProjectFactory
+
+# The page of a created content: "**/content/*/" would match /content/new/ too.
+CONTENT_PAGE = re.compile(r"/c/sunny/content/[0-9a-f-]{36}/$")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,4 +73,4 @@ def test_the_form_guides_the_upload(page: Any, tmp_path: Path) -> None:
     assert page.evaluate("window.busyStates")[:2] == [True, False]
     page.unroute("**/content/new/")
     page.click("[data-testid=content-create-submit]")
-    page.wait_for_url("**/c/sunny/content/*/")
+    page.wait_for_url(CONTENT_PAGE)  # not /content/new/ itself: the upload must have finished

@@ -6,6 +6,7 @@ with no console error."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def test_a_new_studio_from_sign_up_to_its_first_scan(
         tab.wait_for_selector("[data-testid=live-score]:text('/100')")
         _fits(tab, "new content")
         tab.click("[data-testid=content-create-submit]")
-        tab.wait_for_url(f"**/c/{slug}/content/*/")
+        tab.wait_for_url(re.compile(rf"/c/{slug}/content/[0-9a-f-]{{36}}/$"))  # not /content/new/
         unique_id = tab.url.rstrip("/").rsplit("/", 1)[1]
         # Tasks run in process here: the photo is processed by the time the page shows.
         tab.wait_for_selector("[data-testid=status-card][data-status=ready]")
