@@ -53,3 +53,10 @@ WEBAR_TARGETS = False
 # The suite signs people up and lets them straight in, as the embedded run does; the tests of
 # e-mail confirmation switch it on (companies/tests/test_signup.py).
 EMAIL_VERIFICATION_REQUIRED = False
+# The broker's keys (queues, unacked messages) carry the run's prefix too: two xdist workers,
+# or two runs on one machine, each start real workers on the queues "default" and "media",
+# and without it one run's worker took, or its fixture emptied, the other's tasks.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": f"{TEST_RUN_PREFIX}:broker:",
+}

@@ -90,9 +90,8 @@ def test_the_bell_counts_up_and_toasts_when_a_worker_finishes_a_video(
     assert page.locator(BADGE).is_hidden()
     page.evaluate("window.notReloaded = true")
 
-    # The worker is handed the test's Redis prefix, so its channel layer is the server's
-    # (the fixture passes the database and media only), and the test's language.
-    monkeypatch.setenv("ARVLITE_TEST_RUN_PREFIX", django_settings.TEST_RUN_PREFIX)
+    # The fixture hands the worker the test's Redis prefix, so its channel layer is the
+    # server's; the test's language is passed here.
     monkeypatch.setenv("LANGUAGE_CODE", django_settings.LANGUAGE_CODE)
     celery_worker(["default", "media"], "browser-notifications")
     with company_scope(company):

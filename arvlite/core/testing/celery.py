@@ -26,6 +26,8 @@ def start_worker(queues: list[str], name: str) -> subprocess.Popen[str]:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_SETTINGS_MODULE": "arvlite.settings_test",
         "ARVLITE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # The same broker key prefix (settings_test), cache and channel layer as the test.
+        "ARVLITE_TEST_RUN_PREFIX": settings.TEST_RUN_PREFIX,
     }
     return subprocess.Popen(
         [
@@ -39,6 +41,11 @@ def start_worker(queues: list[str], name: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
+
+
+def queue_key(name: str) -> str:
+    """The Redis list that holds a queue's messages under the run's broker key prefix."""
+    return str(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")) + name
 
 
 def stop_worker(process: subprocess.Popen[str]) -> None:
@@ -58,7 +65,7 @@ def celery_worker(
     starts (left-overs of an interrupted run) and every queue used when it ends."""
     app = current_app  # the project's app: arvlite/__init__.py loads it with Django
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete(*(queue.name for queue in app.conf.task_queues))
+    broker.delete(*(queue_key(queue.name) for queue in app.conf.task_queues))
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     started: list[tuple[subprocess.Popen[str], list[str]]] = []
 
@@ -70,4 +77,4 @@ def celery_worker(
     yield start
     for process, queues in started:
         stop_worker(process)
-        broker.delete(*queues)
+        broker.delete(*map(queue_key, queues))

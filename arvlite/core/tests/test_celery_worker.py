@@ -16,6 +16,7 @@ from django.db import transaction
 from arvlite.celery import app
 from arvlite.core.models import WorkerHeartbeat
 from arvlite.core.tasks import record_heartbeat
+from arvlite.core.testing.celery import queue_key
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -57,7 +58,7 @@ def test_a_task_sent_after_commit_runs_in_a_worker_process_and_writes_to_postgre
     with transaction.atomic():
         record_heartbeat.apply_async_on_commit(kwargs={"token": token}, queue=worker_queue)
         # Nothing may reach the broker before the transaction commits.
-        assert broker.llen(worker_queue) == 0
+        assert broker.llen(queue_key(worker_queue)) == 0
 
     deadline = time.monotonic() + 60
     beat = None
@@ -74,3 +75,14 @@ def test_a_task_sent_after_commit_runs_in_a_worker_process_and_writes_to_postgre
     assert beat.pid != os.getpid()
     assert beat.pid == celery_worker_process.pid
     assert beat.hostname.startswith(f"{worker_queue}@")
+
+
+@pytest.mark.worker
+def test_queued_tasks_are_kept_under_the_runs_own_key_prefix(celery_worker: Any) -> None:
+    """Parallel xdist workers and other runs on the machine start workers on the same queue
+    names; the prefix keeps one run's worker from taking another's tasks."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    assert queue_key("default").startswith(f"{settings.TEST_RUN_PREFIX}:")
+    record_heartbeat.apply_async(kwargs={"token": "queued"}, queue="default")
+    assert broker.llen(queue_key("default")) == 1
+    assert not WorkerHeartbeat.objects.filter(token="queued").exists()  # no worker took it
