@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from arcontent import services
 from arcontent.models import ARContent, DailyViewStat, MarkerFingerprint, OrderNumberCounter, ViewSession
 from arvlite.core.admin_dashboard import Figure, Section, changelist_url, start_of_today
+from arvlite.core.estimated_count import EstimatedCountPaginator
 from arvlite.core.storage.access import file_url
 from companies.models import Company
 
@@ -156,6 +157,7 @@ class ViewSessionAdmin(ReadOnlyAdmin):
     # date hierarchy (a DISTINCT over the table) and no second COUNT(*) per page.
     ordering = ["-id"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def dashboard_figures(self, request: HttpRequest) -> Iterable[Figure]:
         today = start_of_today()
@@ -182,6 +184,7 @@ class DailyViewStatAdmin(ReadOnlyAdmin):
     raw_id_fields = ["company", "project", "content"]
     date_hierarchy = "day"
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 # Bulk jobs have their own package; imported here, where the admin site looks.

@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from arcontent.analytics.rollups import rollup_recent
@@ -16,6 +18,7 @@ from arcontent.analytics.tasks import rollup_views
 from arcontent.models import ARContent, DailyViewStat, ViewSession
 from arcontent.tests.analytics_factories import make_session, make_sessions
 from arcontent.tests.factories import make_content
+from arvlite.core.estimated_count import EstimatedCountPaginator
 from arvlite.core.tenancy import company_scope
 from companies.models import Company, User
 
@@ -168,6 +171,29 @@ def test_the_admin_shows_sessions_and_roll_ups_read_only(client: Client, scanned
     assert (
         client.post(f"/admin/arcontent/dailyviewstat/{stat.pk}/delete/", {"post": "yes"}).status_code == 403
     )
+
+
+def test_the_session_list_takes_the_planners_estimate_instead_of_counting_rows(
+    client: Client, scanned: ARContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over millions of sessions a COUNT(*) per page view reads the whole table."""
+    client.force_login(User.objects.create_superuser("ops@example.com", "pw-1234567890"))
+    with CaptureQueriesContext(connection) as small:
+        exact = client.get("/admin/arcontent/viewsession/")
+    with company_scope(scanned.company):
+        rows = ViewSession.objects.count()
+    assert exact.context["cl"].result_count == rows  # few rows: counted exactly
+    assert any("COUNT(*)" in q["sql"] and "arcontent_viewsession" in q["sql"] for q in small.captured_queries)
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)  # as if the table were huge
+    with CaptureQueriesContext(connection) as large:
+        estimated = client.get("/admin/arcontent/viewsession/")
+    assert estimated.status_code == 200
+    assert estimated.context["cl"].result_count >= 1  # what the planner expects, not a count
+    assert not any(
+        "COUNT(" in q["sql"] and "arcontent_viewsession" in q["sql"] for q in large.captured_queries
+    )
+    assert any(q["sql"].startswith("EXPLAIN") for q in large.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True)
