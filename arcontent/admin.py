@@ -12,7 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from arcontent import services
-from arcontent.models import ARContent, DailyViewStat, MarkerFingerprint, OrderNumberCounter, ViewSession
+from arcontent.models import (
+    ARContent,
+    DailyCompanyStat,
+    DailyViewStat,
+    MarkerFingerprint,
+    OrderNumberCounter,
+    ViewSession,
+)
 from arvlite.core.admin_dashboard import Figure, Section, changelist_url, start_of_today
 from arvlite.core.estimated_count import EstimatedCountPaginator
 from arvlite.core.storage.access import file_url
@@ -185,6 +192,24 @@ class DailyViewStatAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+
+@admin.register(DailyCompanyStat)
+class DailyCompanyStatAdmin(ReadOnlyAdmin):
+    list_display = [
+        "day",
+        "company",
+        "device_type",
+        "os",
+        "browser",
+        "views",
+        "visitors",
+        "plays",
+        "watch_seconds",
+    ]
+    list_filter = ["company", "device_type", "day"]
+    list_select_related = ["company"]
+    date_hierarchy = "day"
 
 
 # Bulk jobs have their own package; imported here, where the admin site looks.

@@ -1,5 +1,7 @@
 """The figures of a company, project or content over a period, read from the daily
-roll-ups only (three or four aggregate queries whatever the number of scans).
+roll-ups only (three or four aggregate queries whatever the number of scans). The company
+as a whole reads the company-wide roll-ups (DailyCompanyStat, DailyContentTotal), whose
+rows grow with the days, not with the company's content.
 
 Bots are left out of every figure and counted apart (``Totals.bot_views``). Unique
 visitors are counted per content and day by the roll-up and added up here: a visitor hash
@@ -20,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from arcontent.analytics.dialect import make_room_for_grouping
 from arcontent.analytics.periods import Period
-from arcontent.models import ARContent, DailyViewStat, ViewSession
+from arcontent.models import ARContent, DailyCompanyStat, DailyContentTotal, DailyViewStat, ViewSession
 from companies.models import Company
 from projects.models import Project
 
@@ -102,13 +104,24 @@ class Figures:
 
 def _stats(
     company: Company, period: Period, project: Project | None, content: ARContent | None
-) -> QuerySet[DailyViewStat]:
-    stats = DailyViewStat.objects.filter(company=company, day__range=(period.first, period.last))
+) -> QuerySet[DailyViewStat] | QuerySet[DailyCompanyStat]:
+    """The rows per day and agent: the company-wide roll-up for the company as a whole."""
+    days = {"company": company, "day__range": (period.first, period.last)}
     if content is not None:
-        return stats.filter(content=content)
+        return DailyViewStat.objects.filter(**days, content=content)
     if project is not None:
-        return stats.filter(project=project)
-    return stats
+        return DailyViewStat.objects.filter(**days, project=project)
+    return DailyCompanyStat.objects.filter(**days)
+
+
+def _people_per_content(
+    company: Company, period: Period, project: Project | None
+) -> QuerySet[DailyViewStat] | QuerySet[DailyContentTotal]:
+    """The rows to rank content by, people only."""
+    days = {"company": company, "day__range": (period.first, period.last)}
+    if project is not None:
+        return DailyViewStat.objects.filter(_HUMAN, **days, project=project)
+    return DailyContentTotal.objects.filter(**days)
 
 
 def _ranked(totals: dict[str, int], limit: int = SHARES_SHOWN) -> list[Share]:
@@ -146,11 +159,10 @@ def _per_day(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[dt.date, dict[str,
     return days, bots
 
 
-def _top_content(stats: QuerySet[DailyViewStat]) -> list[ContentRank]:
+def _top_content(people: QuerySet[DailyViewStat] | QuerySet[DailyContentTotal]) -> list[ContentRank]:
     rows = list(
-        stats.filter(_HUMAN)
-        .values("content_id")
-        .annotate(**_COUNTERS)
+        people.values("content_id")
+        .annotate(**_ALL_COUNTERS)  # the rows are people's already
         .filter(sum_views__gt=0)  # type: ignore[misc]  # sum_views comes from **_COUNTERS, unseen by django-stubs
         .order_by("-sum_views", "content_id")[:TOP_CONTENT]
     )
@@ -198,7 +210,9 @@ def _figures(company: Company, period: Period, project: Project | None, content:
         devices=devices,
         systems=systems,
         browsers=browsers,
-        top_content=None if content is not None else _top_content(stats),
+        top_content=None
+        if content is not None
+        else _top_content(_people_per_content(company, period, project)),
     )
 
 

@@ -18,6 +18,10 @@ What a row counts (per content, day, device type, OS and browser):
 Bots stay in the roll-up as their own device type ``bot`` (operators can see them); the
 figures leave them out of every number and report them apart.
 
+DailyCompanyStat (per company, day and agent) and DailyContentTotal (per content and day,
+people only) are DailyViewStat summed, rebuilt in the same transaction from its fresh rows:
+the company-wide figures read them instead of one row per content and agent.
+
 Per video (DailyVideoStat, rebuilt in the same transaction, bots left out), per content,
 video, local day and ``selection_source``: ``sessions`` with that video, ``plays`` and
 ``visitors`` among them that played, their ``watch_seconds``; ``positioned``: sessions that
@@ -46,10 +50,13 @@ from videos.models import Video
 
 logger = structlog.get_logger(__name__)
 
+# Every roll-up table is keyed by company and local day.
 _DELETE = """
-DELETE FROM arcontent_dailyviewstat
+DELETE FROM {table}
 WHERE company_id = %s AND day BETWEEN %s AND %s
 """
+_FROM_SESSIONS = ("arcontent_dailyviewstat", "arcontent_dailyvideostat")
+_SUMMED = ("arcontent_dailycompanystat", "arcontent_dailycontenttotal")
 
 # Grouped first, joined after: the join touches one row per group, not one per session.
 # The project comes from the content as it is now, so a row's key never depends on where
@@ -65,11 +72,6 @@ JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %s
 """
 
 
-_DELETE_VIDEOS = """
-DELETE FROM arcontent_dailyvideostat
-WHERE company_id = %s AND day BETWEEN %s AND %s
-"""
-
 _INSERT_VIDEOS = """
 INSERT INTO arcontent_dailyvideostat
     (company_id, project_id, content_id, video_id, day, selection_source, sessions, plays,
@@ -79,6 +81,29 @@ SELECT c.company_id, c.project_id, g.content_id, g.video_id, g.day, g.selection_
        g.reached_50, g.reached_75, g.reached_100, g.completed
 FROM ({grouped}) AS g
 JOIN arcontent_arcontent c ON c.id = g.content_id AND c.company_id = %s
+"""
+
+
+# The company-wide sums are made from the fresh DailyViewStat rows of the same days (a few
+# hundred thousand rows at most, not the sessions). Summing per-content visitors is what
+# the figures did before: a person who scans two prints is two visitors of the company.
+_INSERT_COMPANY = """
+INSERT INTO arcontent_dailycompanystat
+    (company_id, day, device_type, os, browser, views, visitors, plays, watch_seconds, watched_sessions)
+SELECT company_id, day, device_type, os, browser,
+       SUM(views), SUM(visitors), SUM(plays), SUM(watch_seconds), SUM(watched_sessions)
+FROM arcontent_dailyviewstat
+WHERE company_id = %s AND day BETWEEN %s AND %s
+GROUP BY company_id, day, device_type, os, browser
+"""
+_INSERT_CONTENT_TOTALS = """
+INSERT INTO arcontent_dailycontenttotal
+    (company_id, content_id, day, views, visitors, plays, watch_seconds, watched_sessions)
+SELECT company_id, content_id, day,
+       SUM(views), SUM(visitors), SUM(plays), SUM(watch_seconds), SUM(watched_sessions)
+FROM arcontent_dailyviewstat
+WHERE company_id = %s AND day BETWEEN %s AND %s AND device_type <> %s
+GROUP BY company_id, content_id, day
 """
 
 
@@ -136,6 +161,23 @@ def _grouped(company: Company, since: dt.datetime, until: dt.datetime) -> tuple[
     return grouped.query.sql_with_params()
 
 
+def _sum_company_wide(cursor: Any, key: list[Any]) -> None:
+    for table in _SUMMED:
+        cursor.execute(_DELETE.format(table=table), key)
+    cursor.execute(_INSERT_COMPANY, key)
+    cursor.execute(_INSERT_CONTENT_TOTALS, [*key, ViewSession.Device.BOT])
+
+
+def company_sums_rebuild(*, company: Company, first: dt.date, last: dt.date) -> None:
+    """Only the company-wide sums of days ``first``…``last``, from their DailyViewStat rows
+    as they are (rollup_rebuild does this itself; for rows written another way)."""
+    key = [company.pk, *(connection.ops.adapt_datefield_value(day) for day in (first, last))]
+    with transaction.atomic(), connection.cursor() as cursor:
+        take_rebuild_turn(cursor, company.pk)
+        _sum_company_wide(cursor, key)
+    generation_bump(company.pk)
+
+
 def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
     """Replace the company's DailyViewStat rows of local days ``first``…``last`` with fresh
     ones computed from its view sessions, atomically. Returns the number of rows written."""
@@ -149,15 +191,18 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
         by_video, by_video_params = _grouped_videos(company, since, until)
     with transaction.atomic(), connection.cursor() as cursor:
         take_rebuild_turn(cursor, company.pk)  # or two rebuilds' INSERTs would collide
-        days = [connection.ops.adapt_datefield_value(day) for day in (first, last)]
-        cursor.execute(_DELETE, [company.pk, *days])
-        deleted = cursor.rowcount
+        key = [company.pk, *(connection.ops.adapt_datefield_value(day) for day in (first, last))]
+        deleted = 0
+        for table in _FROM_SESSIONS:
+            cursor.execute(_DELETE.format(table=table), key)
+            deleted += cursor.rowcount
         cursor.execute(_INSERT.format(grouped=grouped), [*grouped_params, company.pk])
         written = cursor.rowcount
-        cursor.execute(_DELETE_VIDEOS, [company.pk, *days])
-        deleted += cursor.rowcount
+        # The per-video rows come from the same sessions: they are not counted twice, but a
+        # change in them alone still makes the cached figures stale.
         cursor.execute(_INSERT_VIDEOS.format(grouped=by_video), [*by_video_params, company.pk])
-        deleted += cursor.rowcount  # per-video rows come from the same sessions: not counted twice
+        deleted += cursor.rowcount
+        _sum_company_wide(cursor, key)
     if deleted or written:  # after the commit: the company's cached figures are stale
         generation_bump(company.pk)
     logger.info("analytics.rolled_up", company=company.pk, first=str(first), last=str(last), rows=written)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from arcontent.analytics.cache import figures_cached, totals_cached
 from arcontent.analytics.figures import Share, figures_for, totals_for
 from arcontent.analytics.periods import Period, period_from_query, period_last
-from arcontent.analytics.rollups import rollup_rebuild
+from arcontent.analytics.rollups import company_sums_rebuild, rollup_rebuild
 from arcontent.models import ARContent, DailyViewStat
 from arcontent.tests.analytics_factories import at, make_session, make_sessions
 from arcontent.tests.factories import make_content
@@ -25,9 +25,11 @@ WEEK = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 7), 7)
 
 def stat(content: ARContent, day: dt.date, **fields: Any) -> DailyViewStat:
     values = {"device_type": "mobile", "os": "Android", "browser": "Chrome Mobile", "views": 1, **fields}
-    return DailyViewStat.objects.create(
+    row = DailyViewStat.objects.create(
         company_id=content.company_id, project_id=content.project_id, content=content, day=day, **values
     )
+    company_sums_rebuild(company=content.company, first=day, last=day)  # as a roll-up would
+    return row
 
 
 def test_every_day_of_the_period_is_listed_with_zeros(company: Company) -> None:
