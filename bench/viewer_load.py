@@ -79,6 +79,7 @@ PORT = 18471
 COMPANIES = 10
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 TARGET_P99_MS = 25.0
 TARGET_RATIO = 0.25
 
@@ -391,18 +392,47 @@ def children_cpu_seconds(master: int) -> float:
 
 
 class Server:
-    """gunicorn with one configuration ("sync" or "gthread:N"), its stderr in a file."""
+    """One server configuration, its stderr in a file: gunicorn "sync" or "gthread:N", or
+    "granian:N" (granian's WSGI interface, HTTP/1.1 keep-alive, N blocking threads)."""
 
     def __init__(self, app: str, config: str, env: dict[str, str], log_path: Path, work: Path) -> None:
         kind, _, threads = config.partition(":")
-        command = [GUNICORN, app, "--workers", "2", "--worker-class", kind, "--bind", f"127.0.0.1:{PORT}"]
-        command += ["--backlog", "2048", "--log-level", "warning", "--pythonpath", f"{BENCH},{work}"]
+        if kind == "granian":
+            command = [GRANIAN, "--interface", "wsgi", "--workers", "2", "--blocking-threads", threads or "1",
+                       "--host", "127.0.0.1", "--port", str(PORT), "--backlog", "2048", "--http", "1",
+                       "--no-ws", "--log-level", "warning", app]  # fmt: skip
+            env = {**env, "PYTHONPATH": f"{BENCH}:{work}:{ROOT}"}
+        else:
+            # --config /dev/null: not the project's gunicorn.conf.py, which gunicorn would read from
+            # the working directory (its worker recycling every ~2,000 requests is for the
+            # portal's pool; at 1,000+ scans/s it restarts a worker every few seconds).
+            command = [GUNICORN, app, "--config", "/dev/null", "--workers", "2", "--worker-class", kind,
+                       "--bind", f"127.0.0.1:{PORT}"]  # fmt: skip
+            command += ["--backlog", "2048", "--log-level", "warning", "--pythonpath", f"{BENCH},{work}"]
         if kind == "gthread":
             command += ["--threads", threads or "4", "--keep-alive", "5"]
         self.log_path = log_path
         self.log = log_path.open("ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         self._wait_ready()
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server's processes (the master and its workers)."""
+        total_kib = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(entry.name) != self.process.pid and int(stat[1]) != self.process.pid:
+                    continue
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            total_kib += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+        return total_kib / 1024
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
@@ -663,7 +693,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of each measured wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk on check before each run")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--configs", default="sync,gthread:4", help="comma-separated: sync, gthread:N")
+    parser.add_argument(
+        "--configs", default="sync,gthread:4", help="comma-separated: sync, gthread:N, granian:N"
+    )
     parser.add_argument("--logs", default="on,off", help="access log on (LOG_LEVEL=info) and/or off")
     parser.add_argument("--exact", type=int, default=2000, help="manifest requests of the exact count check")
     parser.add_argument("--quiet-wait", type=float, default=180, help="seconds to wait for an idle machine")
@@ -689,6 +721,7 @@ def main() -> None:
         delete_bench_keys()
         create_database()
     runs: list[Run] = []
+    memory: list[tuple[str, float, float, float, int]] = []  # label, start-up s, RSS MiB before/after, scans
     exact: tuple[int, int, int] | None = None
     try:
         import django
@@ -727,19 +760,25 @@ def main() -> None:
                     env["DJANGO_SETTINGS_MODULE"] = "bench_settings_without_lane"
                 label = f"{config}, lane {lane}"
                 log_path = work / f"gunicorn-{config.replace(':', '-')}-lane-{lane}-log-{log}.log"
+                started = time.perf_counter()
                 server = Server("arvlite.wsgi:application", config, env, log_path, work)
                 try:
                     status, body = fetch(ids[0], "manifest")
                     if status != 200:
                         raise SystemExit(f"manifest answered {status}: {body[:300]!r}")
+                    startup = time.perf_counter() - started  # start of the command → first manifest
+                    rss_at_start = server.rss_mib()
                     manifest_bytes = len(body)
+                    served = 0
                     for endpoint in ("manifest", "check"):
                         run = measure(server, binary, ids_file, endpoint, args, label, log)
                         run.ceiling_config = config
                         runs.append(run)
+                        served += run.wrk["requests"]
                         print(f"{label}, log {log}, {endpoint}: {run.rps:,.0f} req/s", flush=True)
                     if exact is None and args.exact:
                         exact = exact_count_check(ids, args.exact)
+                    memory.append((f"{label}, log {log}", startup, rss_at_start, server.rss_mib(), served))
                 finally:
                     server.stop()
             ceiling_env = {**base_env(str(media), "warning"), "BENCH_CEILING_BYTES": str(manifest_bytes)}
@@ -762,6 +801,11 @@ def main() -> None:
         )
         print()
         print(table(runs))
+        print()
+        print("| server | start → first manifest | RSS after start | RSS after the runs | scans measured |")
+        print("|---|---:|---:|---:|---:|")
+        for label, startup, before, after, served in memory:
+            print(f"| {label} | {startup:.1f} s | {before:.0f} MiB | {after:.0f} MiB | {served:,} |")
         print()
         print("Errors: answers other than the expected 200 / socket errors (connect, read, write, timeout).")
         print(

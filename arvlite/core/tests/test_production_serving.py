@@ -1,5 +1,5 @@
 """The production layout, started exactly as README "Running in production" says
-(``scripts/serve web`` and ``scripts/serve ws``) on free ports against the test database:
+(``scripts/serve web``, ``ws`` and ``viewer``) on free ports against the test database:
 
 - HTTP on gunicorn holds at most workers × threads database connections under a burst with
   persistent connections on, and every request answers;
@@ -311,3 +311,68 @@ def test_the_websocket_server_serves_signed_in_sockets_and_nothing_else(
     # All database calls of a Channels process share one thread: one persistent connection.
     print(f"\nws server connections after 3 handshakes: {connections_of(WS_APP_NAME)}")
     assert connections_of(WS_APP_NAME) == 1
+
+
+@pytest.fixture(scope="module")
+def viewer_pool(django_db_setup: None) -> Iterator[ServerProcess]:
+    env = subprocess_env(VIEWER_WORKERS="1")
+    with running_server(["scripts/serve", "viewer"], env=env, port_variable="VIEWER_PORT") as server:
+        yield server
+
+
+def _comparable(status: int, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+    """What must match between the viewer pool and the plain Django views: the status, the
+    headers clients read and the body, less what differs between any two requests."""
+    kept = {name.lower(): value for name, value in headers.items()
+            if name.lower() in {"content-type", "etag", "cache-control", "vary", "retry-after"}}  # fmt: skip
+    parsed: Any = json.loads(body) if body else None
+    if isinstance(parsed, dict):
+        parsed.pop("request_id", None)
+        if isinstance(parsed.get("video"), dict):
+            parsed["video"].pop("selected_at", None)
+    return status, kept, parsed
+
+
+def test_the_viewer_pool_answers_as_the_views_do_over_one_kept_alive_connection(
+    viewer_pool: ServerProcess, company: Company
+) -> None:
+    """``scripts/serve viewer`` (granian) gives the answers of the Django views for content in
+    every state, and keeps the connection open between scans."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from videos.tests.factories import make_video
+
+    with company_scope(company):
+        year = timezone.now() + timedelta(days=365)
+        playable = make_content(
+            company, status=ARContent.Status.ACTIVE, published_at=timezone.now(), expires_at=year
+        )
+        make_video(playable, title="Wedding")
+        expired = make_content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
+                               expires_at=timezone.now() - timedelta(days=1))  # fmt: skip
+        paused = make_content(company, status=ARContent.Status.PAUSED)
+    ids = [str(c.unique_id) for c in (playable, expired, paused)] + [str(uuid.uuid4()), "not-an-id"]
+    # The TLS proxy in front (SECURE_SSL_REDIRECT); one language for both (the server's default
+    # is the deployment's, the test client's English).
+    proxy = {"X-Forwarded-Proto": "https", "Accept-Language": "en"}
+    conn = http.client.HTTPConnection(viewer_pool.host, viewer_pool.port, timeout=30)
+    try:
+        conn.connect()
+        first_socket = conn.sock
+        for uid in ids:
+            for endpoint in ("check", "manifest"):  # check first: a manifest moves no cursor of it
+                path = f"/api/viewer/ar/{uid}/{endpoint}"
+                conn.request("GET", path, headers=proxy)
+                response = conn.getresponse()
+                pooled = _comparable(response.status, dict(response.getheaders()), response.read())
+                plain = Client().get(path, headers=proxy, secure=True)
+                assert pooled == _comparable(plain.status_code, dict(plain.headers), plain.content), path
+        conn.request("GET", f"/view/{playable.unique_id}", headers=proxy)
+        page = conn.getresponse()
+        assert page.status == 200
+        assert b"<html" in page.read()
+        assert conn.sock is first_socket  # one connection for all twelve requests
+    finally:
+        conn.close()
