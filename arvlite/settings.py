@@ -521,8 +521,6 @@ STORAGES = {
 # How long a content's cached snapshot lives (changes drop it at once; this bounds a miss).
 VIEWER_CACHE_SECONDS = env.positive_int("VIEWER_CACHE_SECONDS", default=300)
 VIEWER_NOT_FOUND_CACHE_SECONDS = env.positive_int("VIEWER_NOT_FOUND_CACHE_SECONDS", default=30)
-# Snapshots each web process keeps unpickled, with their encoded answers (a few KB each).
-VIEWER_PROCESS_SNAPSHOTS = env.positive_int("VIEWER_PROCESS_SNAPSHOTS", default=2000)
 # Lifetime of the file links in manifests (apps may keep a manifest for a while).
 VIEWER_URL_LIFETIME_SECONDS = env.positive_int("VIEWER_URL_LIFETIME_SECONDS", default=6 * 3600)
 # Cache-Control max-age of viewer answers.

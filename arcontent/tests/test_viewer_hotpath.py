@@ -7,7 +7,7 @@ import pickle
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -298,71 +298,3 @@ def test_an_unreadable_cached_snapshot_is_rebuilt(content: ARContent) -> None:
 
 def _unsigned(snapshot: object) -> str:
     return re.sub(r"expires=\d+&signature=[0-9a-f]+", "signed", repr(snapshot))
-
-
-def test_a_snapshot_is_decoded_and_its_answer_encoded_once_per_process(
-    content: ARContent, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import json
-
-    from arcontent.viewer import api
-
-    assert manifest(content).status_code == 200  # builds and caches the snapshot
-    decoded: list[int] = []
-    encoded: list[int] = []
-    real_loads, real_encode = pickle.loads, api._encode
-    def counted_loads(raw: bytes) -> Any:
-        decoded.append(1)
-        return real_loads(raw)
-
-    def counted_encode(body: dict[str, Any]) -> Any:
-        encoded.append(1)
-        return real_encode(body)
-
-    monkeypatch.setattr(hotpath.pickle, "loads", counted_loads)
-    monkeypatch.setattr(api, "_encode", counted_encode)
-    answers = [manifest(content) for _ in range(5)]
-    assert len(decoded) == 1  # the first scan after it was cached decodes it, none after
-    assert len(encoded) == 1
-    tags = {answer["ETag"] for answer in answers}
-    assert len(tags) == 1
-
-    # Byte for byte what encoding the whole answer gives, the moment of selection included.
-    body = answers[-1].content.decode()
-    data = json.loads(body)
-    assert body == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    chosen_at = datetime.fromisoformat(data["video"]["selected_at"])  # this request's moment
-    assert abs((timezone.now() - chosen_at).total_seconds()) < 60
-    assert manifest(content, HTTP_IF_NONE_MATCH=tags.pop()).status_code == 304
-
-
-def test_a_changed_content_is_answered_anew_not_from_the_process_memory(content: ARContent) -> None:
-    first = manifest(content)
-    video = content.videos.get()
-    video.title = "Renamed"
-    video.save()  # the save signal drops the cached snapshot after commit
-    second = manifest(content)
-    assert second.json()["video"]["title"] == "Renamed"
-    assert second["ETag"] != first["ETag"]
-
-
-def test_an_untitled_video_is_named_in_each_requests_language(content: ARContent) -> None:
-    content.videos.update(title="")
-    hotpath.forget([str(content.unique_id)])
-    english = manifest(content, HTTP_ACCEPT_LANGUAGE="en").json()["video"]["title"]
-    russian = manifest(content, HTTP_ACCEPT_LANGUAGE="ru").json()["video"]["title"]
-    assert english.startswith("Video")
-    assert russian.startswith("Видео")
-    assert manifest(content, HTTP_ACCEPT_LANGUAGE="en").json()["video"]["title"] == english
-
-
-def test_the_process_keeps_at_most_the_configured_number_of_snapshots(company: Any, settings: Any) -> None:
-    settings.VIEWER_PROCESS_SNAPSHOTS = 3
-    hotpath._REMEMBERED.clear()
-    for _ in range(5):
-        made = make_content(company, status=ARContent.Status.ACTIVE, published_at=timezone.now(),
-                            expires_at=timezone.now() + timedelta(days=30))  # fmt: skip
-        make_video(made)
-        for _ in range(2):  # the second scan reads the snapshot back from Redis
-            assert manifest(made).status_code == 200
-    assert len(hotpath._REMEMBERED) == 3

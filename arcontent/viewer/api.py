@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -27,6 +24,7 @@ from arcontent.viewer import snapshot as snapshots
 from arcontent.viewer.clientip import client_ip
 from arcontent.viewer.geo import country_of
 from arcontent.viewer.sessions import SessionReportError, parse_session_report
+from arcontent.viewer.snapshot import Snapshot
 from arvlite.core.api.errors import error_body
 
 JSON = "application/json"
@@ -82,53 +80,24 @@ def _throttled(lookup: hotpath.Lookup) -> HttpResponse:
     return response
 
 
-# Stands for the moment of selection while an answer is encoded; json.dumps writes it as
-# "\u0000selected_at\u0000", which no real value can contain, so the text splits around it.
-_SELECTED_AT = "\x00selected_at\x00"
-_SELECTED_AT_JSON = json.dumps(_SELECTED_AT)
-
-
-@dataclass(frozen=True, slots=True)
-class _Encoded:
-    """An answer encoded once per snapshot (hotpath keeps it with the snapshot): the JSON
-    around the moment of selection, and the ETag of everything else."""
-
-    tag: str
-    head: str
-    tail: str
-
-
-def _encode(body: dict[str, Any]) -> _Encoded:
-    """`body` holds _SELECTED_AT where the moment of selection goes. The tag leaves that out,
-    so it changes only with the answer."""
-    head, tail = json.dumps(body, ensure_ascii=False, separators=(",", ":")).split(_SELECTED_AT_JSON)
-    stable = json.dumps(_without(body, "selected_at"), sort_keys=True, separators=(",", ":"))
-    return _Encoded('"' + hashlib.blake2b(stable.encode(), digest_size=12).hexdigest() + '"', head, tail)
-
-
-def _video_answer(
-    request: HttpRequest, found: hotpath.Lookup, key: tuple[Any, ...], build: Callable[[], dict[str, Any]]
-) -> HttpResponse:
-    """200 with an ETag, or 304 when the client holds that answer already; encoded on the
-    snapshot's first such request in this process, then reused under ``key``."""
-    key = (*key, get_language())  # an untitled video is named in the request's language
-    encoded = found.answers.get(key)
-    if encoded is None:
-        encoded = found.answers[key] = _encode(build())
-    if encoded.tag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+def _with_etag(request: HttpRequest, body: dict[str, Any], volatile: str) -> HttpResponse:
+    """200 with an ETag, or 304 when the client holds that answer already. The tag leaves
+    out the `volatile` field (the moment of selection), so it changes only with the answer."""
+    stable = _without(body, volatile)
+    tag = (
+        '"'
+        + hashlib.blake2b(
+            json.dumps(stable, sort_keys=True, separators=(",", ":")).encode(), digest_size=12
+        ).hexdigest()
+        + '"'
+    )
+    if tag in request.META.get("HTTP_IF_NONE_MATCH", ""):
         response = HttpResponse(status=304)
         response["Cache-Control"] = f"public, max-age={settings.VIEWER_MAX_AGE}"
     else:
-        selected_at = json.dumps(timezone.now().isoformat())
-        response = HttpResponse(encoded.head + selected_at + encoded.tail, content_type=JSON)
-        response["Cache-Control"] = f"public, max-age={settings.VIEWER_MAX_AGE}"
-    response["ETag"] = encoded.tag
+        response = _json(body)
+    response["ETag"] = tag
     return response
-
-
-def _selection_key(chosen: Any) -> tuple[Any, ...]:
-    """What video_object() reads of a selection (the rest comes from the snapshot)."""
-    return (chosen.video_id, chosen.selection_source, chosen.schedule_id, chosen.expires_in_days)
 
 
 def _without(data: dict[str, Any], field: str) -> dict[str, Any]:
@@ -146,9 +115,9 @@ def _lookup(request: HttpRequest, raw_id: str) -> tuple[str | None, hotpath.Look
     return unique_id, hotpath.lookup(unique_id, _client_ip(request))
 
 
-def _existing(request: HttpRequest, uid: str) -> hotpath.Lookup | HttpResponse:
-    """The lookup of an existing content (its snapshot is set), or the answer that refuses
-    the request (throttled, malformed or unknown id)."""
+def _existing(request: HttpRequest, uid: str) -> Snapshot | HttpResponse:
+    """The snapshot of an existing content, or the answer that refuses the request
+    (throttled, malformed or unknown id)."""
     unique_id, found = _lookup(request, uid)
     if found.throttled:
         return _throttled(found)
@@ -156,7 +125,7 @@ def _existing(request: HttpRequest, uid: str) -> hotpath.Lookup | HttpResponse:
         return _reason_error(snapshots.INVALID_UNIQUE_ID)
     if found.snapshot is None:
         return _reason_error(snapshots.NOT_FOUND)
-    return found
+    return found.snapshot
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -184,11 +153,9 @@ def check(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def manifest(request: HttpRequest, uid: str) -> HttpResponse:
-    found = _existing(request, uid)
-    if isinstance(found, HttpResponse):
-        return found
-    snapshot = found.snapshot
-    assert snapshot is not None
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     now = timezone.now()
     counts = request.method == "GET"
     index = hotpath.next_scan_index(snapshot) if counts else hotpath.scan_index(snapshot)
@@ -199,44 +166,32 @@ def manifest(request: HttpRequest, uid: str) -> HttpResponse:
     if counts:
         chosen = verdict.selection
         hotpath.record_view(snapshot, _visit(request), chosen.video_id, chosen.selection_source or "")
-    selection = verdict.selection
-
-    def body() -> dict[str, Any]:
-        video = {**snapshots.video_object(snapshot, selection, now), "selected_at": _SELECTED_AT}
-        return {**snapshot.manifest, "video": video}
-
-    return _video_answer(request, found, ("manifest", *_selection_key(selection)), body)
+    video = snapshots.video_object(snapshot, verdict.selection, now)
+    return _with_etag(request, {**snapshot.manifest, "video": video}, "selected_at")
 
 
 @require_http_methods(["GET", "HEAD"])
 def active_video(request: HttpRequest, uid: str) -> HttpResponse:
-    found = _existing(request, uid)
-    if isinstance(found, HttpResponse):
-        return found
-    snapshot = found.snapshot
-    assert snapshot is not None
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     now = timezone.now()
     verdict = snapshots.availability(snapshot, now, hotpath.scan_index(snapshot))
     if not verdict.available:
         return _reason_error(verdict.reason or snapshots.NOT_FOUND)
     assert verdict.selection is not None
-    selection = verdict.selection
-
-    def body() -> dict[str, Any]:
-        stored = snapshot.videos[selection.video_id]
-        rule = snapshot.selection_inputs.rule
-        return {
-            **snapshots.video_object(snapshot, selection, now),
-            "selected_at": _SELECTED_AT,
-            "preview_url": stored["preview_url"],
-            "is_active": True,
-            "rotation_type": rule.kind if rule is not None else "none",
-            "subscription_end": snapshot.manifest["expires_at"],
-            "video_created_at": stored["created_at"],
-            "scene": snapshot.manifest["scene"],
-        }
-
-    return _video_answer(request, found, ("active-video", *_selection_key(selection)), body)
+    stored = snapshot.videos[verdict.selection.video_id]
+    rule = snapshot.selection_inputs.rule
+    data = {
+        **snapshots.video_object(snapshot, verdict.selection, now),
+        "preview_url": stored["preview_url"],
+        "is_active": True,
+        "rotation_type": rule.kind if rule is not None else "none",
+        "subscription_end": snapshot.manifest["expires_at"],
+        "video_created_at": stored["created_at"],
+        "scene": snapshot.manifest["scene"],
+    }
+    return _with_etag(request, data, "selected_at")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -259,11 +214,9 @@ def demo_list(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def session_report(request: HttpRequest, uid: str) -> HttpResponse:
-    found = _existing(request, uid)
-    if isinstance(found, HttpResponse):
-        return found
-    snapshot = found.snapshot
-    assert snapshot is not None
+    snapshot = _existing(request, uid)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
     try:
         report = parse_session_report(request)
     except SessionReportError as error:

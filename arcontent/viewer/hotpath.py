@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -43,32 +43,6 @@ class Lookup:
     snapshot: Snapshot | None
     throttled: bool = False
     retry_after: int = 0
-    # Answers already encoded for this snapshot in this process (api.py fills it); empty for
-    # a snapshot built by this request.
-    answers: dict[Any, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _Remembered:
-    snapshot: Snapshot
-    answers: dict[Any, Any]
-
-
-# Snapshots this process has unpickled, by their bytes in Redis: the same bytes are the same
-# snapshot, so a scan of a popular print neither unpickles it again nor encodes its answer
-# again. A changed content is stored under new bytes (its old entry just ages out); at most
-# VIEWER_PROCESS_SNAPSHOTS entries, the oldest dropped first.
-_REMEMBERED: dict[bytes, _Remembered] = {}
-
-
-def _remember(raw: bytes, snapshot: Snapshot) -> dict[Any, Any]:
-    while len(_REMEMBERED) >= settings.VIEWER_PROCESS_SNAPSHOTS:
-        try:
-            del _REMEMBERED[next(iter(_REMEMBERED))]
-        except (KeyError, StopIteration, RuntimeError):  # another thread evicted it first
-            break
-    remembered = _REMEMBERED[raw] = _Remembered(snapshot, {})
-    return remembered.answers
 
 
 def lookup(unique_id: str, client_ip: str | None) -> Lookup:
@@ -96,15 +70,10 @@ def lookup(unique_id: str, client_ip: str | None) -> Lookup:
     if cached == _NOT_FOUND:
         return Lookup(None)
     if cached is not None:
-        remembered = _REMEMBERED.get(cached)
-        if remembered is not None:
-            return Lookup(remembered.snapshot, answers=remembered.answers)
         try:
-            snapshot = pickle.loads(cached)  # noqa: S301 - our own bytes, written below
+            return Lookup(pickle.loads(cached))  # noqa: S301 - our own bytes, written below
         except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
             pass  # unreadable (e.g. written by another release): rebuilt below
-        else:
-            return Lookup(snapshot, answers=_remember(cached, snapshot))
     built = snapshots.build_snapshot(unique_id)
     _store(redis, unique_id, built)
     return Lookup(built)
