@@ -153,7 +153,12 @@ class ARContent(models.Model):
                 name="arcontent_print_size_positive",
             ),
         ]
-        indexes = [models.Index(fields=["company", "status"])]
+        indexes = [
+            models.Index(fields=["company", "status"]),
+            # The lists' order: a page of the newest reads 100 rows in order instead of
+            # joining every file of the company's 10,000 contents and sorting them (190 ms).
+            models.Index(fields=["company", "-created_at", "-id"], name="arcontent_company_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.order_number
