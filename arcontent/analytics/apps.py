@@ -11,6 +11,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Scan analytics")
 
     def ready(self) -> None:
+        from arcontent.analytics import signals
         from arcontent.analytics.dashboard import register_dashboard_panel  # ready(): models are loaded
 
         register_dashboard_panel()
+        signals.connect()

@@ -161,11 +161,16 @@ def _grouped(company: Company, since: dt.datetime, until: dt.datetime) -> tuple[
     return grouped.query.sql_with_params()
 
 
-def _sum_company_wide(cursor: Any, key: list[Any]) -> None:
+def _sum_company_wide(cursor: Any, key: list[Any]) -> int:
+    """Rows deleted and written (a change in them alone makes the cached figures stale)."""
+    changed = 0
     for table in _SUMMED:
         cursor.execute(_DELETE.format(table=table), key)
+        changed += cursor.rowcount
     cursor.execute(_INSERT_COMPANY, key)
+    changed += cursor.rowcount
     cursor.execute(_INSERT_CONTENT_TOTALS, [*key, ViewSession.Device.BOT])
+    return changed + cursor.rowcount
 
 
 def company_sums_rebuild(*, company: Company, first: dt.date, last: dt.date) -> None:
@@ -202,7 +207,7 @@ def rollup_rebuild(*, company: Company, first: dt.date, last: dt.date) -> int:
         # change in them alone still makes the cached figures stale.
         cursor.execute(_INSERT_VIDEOS.format(grouped=by_video), [*by_video_params, company.pk])
         deleted += cursor.rowcount
-        _sum_company_wide(cursor, key)
+        deleted += _sum_company_wide(cursor, key)
     if deleted or written:  # after the commit: the company's cached figures are stale
         generation_bump(company.pk)
     logger.info("analytics.rolled_up", company=company.pk, first=str(first), last=str(last), rows=written)

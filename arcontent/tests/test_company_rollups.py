@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
@@ -96,6 +96,32 @@ def test_another_companys_scans_stay_out(company: Company, other_company: Compan
         rollup_rebuild(company=company, first=WEEK.first, last=WEEK.last)
         assert figures_for(company=company, period=WEEK).is_empty
         assert not DailyCompanyStat.objects.exists()
+    with scopes_disabled():  # this company's rebuild removed none of the other's rows
+        assert DailyCompanyStat.objects.filter(company=other_company).count() == 3
+        assert DailyContentTotal.objects.filter(company=other_company).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleted_content_leaves_the_company_figures_once_the_delete_commits(company: Company) -> None:
+    from arcontent.services import content_delete
+
+    with company_scope(company):
+        contents = _scans(company)
+        rollup_rebuild(company=company, first=WEEK.first, last=WEEK.last)
+        assert figures_for(company=company, period=WEEK).totals.views == 9
+        gone = ARContent.objects.get(pk=contents[2].pk)
+        ARContent.objects.filter(pk=gone.pk).update(status=ARContent.Status.PAUSED)
+        gone.refresh_from_db()
+        with transaction.atomic():
+            content_delete(content=gone, actor=None)
+
+        after = figures_for(company=company, period=WEEK)
+        assert after.totals.views == 5  # 3 + 2 by the contents left
+        projects = {c.project for c in contents[:2]}
+        assert after.totals.views == sum(figures_for(company=company, period=WEEK, project=p).totals.views
+                                         for p in projects)  # fmt: skip
+        assert after.top_content is not None
+        assert gone.order_number not in [r.order_number for r in after.top_content]
 
 
 @pytest.mark.django_db(transaction=True)

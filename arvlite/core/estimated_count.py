@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -17,7 +18,10 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -25,15 +29,18 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts exactly while the estimate is small (an exact count is cheap and a filtered
-    list should say "3 results", not "about 5"), and takes the estimate above that."""
+    """Counts exactly up to ``exact_below`` rows (a count that stops there is cheap, and a
+    filtered list should say "3 results", not what the planner guesses for the filter), and
+    takes the planner's estimate beyond, never less than the rows counted."""
 
     exact_below = 50_000
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            estimate = planner_estimate(self.object_list)
-            if estimate is not None and estimate >= self.exact_below:
-                return estimate
-        return super().count
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        counted = rows.order_by()[: self.exact_below].count()
+        if counted < self.exact_below:
+            return counted
+        return max(planner_estimate(rows) or 0, counted)

@@ -315,7 +315,8 @@ def test_the_websocket_server_serves_signed_in_sockets_and_nothing_else(
 
 @pytest.fixture(scope="module")
 def viewer_pool(django_db_setup: None) -> Iterator[ServerProcess]:
-    env = subprocess_env(VIEWER_WORKERS="1")
+    # The HTTPS redirect on, as in production: the proxy's X-Forwarded-Proto must reach Django.
+    env = subprocess_env(VIEWER_WORKERS="1", SECURE_SSL_REDIRECT="true")
     with running_server(["scripts/serve", "viewer"], env=env, port_variable="VIEWER_PORT") as server:
         yield server
 
@@ -376,3 +377,5 @@ def test_the_viewer_pool_answers_as_the_views_do_over_one_kept_alive_connection(
         assert conn.sock is first_socket  # one connection for all twelve requests
     finally:
         conn.close()
+    # Without the proxy's word that the request came over HTTPS, the answer is the redirect.
+    assert request(viewer_pool, "GET", f"/api/viewer/ar/{playable.unique_id}/check")[0] == 301
