@@ -285,7 +285,20 @@ class ViewSession(models.Model):
         return f"view of {self.content_id} at {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class DailyViewStat(models.Model):
+class DailyCounters(models.Model):
+    """What each daily roll-up counts (rollups.py says how): the figures add these up."""
+
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    plays = models.PositiveIntegerField(default=0)
+    watch_seconds = models.PositiveBigIntegerField(default=0)
+    watched_sessions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyViewStat(DailyCounters):
     """A roll-up of view sessions: one row per content, local day (the company's time zone),
     device type, OS and browser. Visitor hashes change daily, so unique visitors add up
     across days."""
@@ -297,11 +310,6 @@ class DailyViewStat(models.Model):
     device_type = models.CharField(max_length=10, blank=True)
     os = models.CharField(max_length=40, blank=True)
     browser = models.CharField(max_length=60, blank=True)
-    views = models.PositiveIntegerField(default=0)
-    visitors = models.PositiveIntegerField(default=0)
-    plays = models.PositiveIntegerField(default=0)
-    watch_seconds = models.PositiveBigIntegerField(default=0)
-    watched_sessions = models.PositiveIntegerField(default=0)
 
     objects = TenantManager()
 
@@ -320,7 +328,7 @@ class DailyViewStat(models.Model):
         return f"{self.content_id} {self.day}: {self.views}"
 
 
-class DailyCompanyStat(models.Model):
+class DailyCompanyStat(DailyCounters):
     """DailyViewStat summed over a company's content: one row per company, local day,
     device type, OS and browser (about 20 a day, where DailyViewStat has 20 per content and
     day). Rebuilt with it in the same transaction; the company-wide figures read only this
@@ -331,11 +339,6 @@ class DailyCompanyStat(models.Model):
     device_type = models.CharField(max_length=10, blank=True)
     os = models.CharField(max_length=40, blank=True)
     browser = models.CharField(max_length=60, blank=True)
-    views = models.PositiveIntegerField(default=0)
-    visitors = models.PositiveIntegerField(default=0)
-    plays = models.PositiveIntegerField(default=0)
-    watch_seconds = models.PositiveBigIntegerField(default=0)
-    watched_sessions = models.PositiveIntegerField(default=0)
 
     objects = TenantManager()
 
@@ -353,18 +356,13 @@ class DailyCompanyStat(models.Model):
         return f"{self.company_id} {self.day}: {self.views}"
 
 
-class DailyContentTotal(models.Model):
+class DailyContentTotal(DailyCounters):
     """DailyViewStat summed over device, OS and browser, people only (bots left out): one
     row per content and local day, for the company's most viewed content."""
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
     content = models.ForeignKey(ARContent, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-    visitors = models.PositiveIntegerField(default=0)
-    plays = models.PositiveIntegerField(default=0)
-    watch_seconds = models.PositiveBigIntegerField(default=0)
-    watched_sessions = models.PositiveIntegerField(default=0)
 
     objects = TenantManager()
 
