@@ -46,15 +46,17 @@ PERIOD_PARAMETERS = [
 
 
 class CsvRenderer(renderers.BaseRenderer):
-    """A table as CSV: ``columns`` of the dicts ``rows(data)`` gives."""
+    """A table as CSV: ``columns`` of the dicts ``rows(data)`` gives (by default the list
+    under ``data[table]``)."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
     columns: list[str] = []
+    table = "daily"
 
     def rows(self, data: Any) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        return list(data[self.table])
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
@@ -68,9 +70,6 @@ class CsvRenderer(renderers.BaseRenderer):
 
 class DailyCsvRenderer(CsvRenderer):
     columns = CSV_COLUMNS
-
-    def rows(self, data: Any) -> list[dict[str, Any]]:
-        return list(data["daily"])
 
 
 class AnalyticsView(CompanyScopedMixin, APIView):
