@@ -483,7 +483,7 @@ if STORAGE_BACKEND == "s3":
     from arvlite.core.storage.s3 import bounded_transfer_config
 
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "arvlite.core.storage.s3.SharedClientS3Storage",
         "OPTIONS": {
             "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,

@@ -22,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arvlite.core.storage.join import join_objects, read_head
 from arvlite.core.storage.keys import build_key
 from arvlite.core.storage.sniff import ALLOWED_TYPES, HEAD_BYTES, describe_allowed, sniff_mime
 from arvlite.core.tenancy import scopes_disabled
@@ -107,7 +108,13 @@ def inspect_content(handle: IO[bytes], *, kind: str, generated_mime: str | None 
         digest.update(chunk)
         size += len(chunk)
     handle.seek(0)
-    if size == 0:
+    mime = _accepted_type(head, kind=kind, generated_mime=generated_mime)
+    return Inspected(size=size, sha256=digest.hexdigest(), mime_type=mime)
+
+
+def _accepted_type(head: bytes, *, kind: str, generated_mime: str | None = None) -> str:
+    """The type sniffed from a file's first bytes, if ``kind`` accepts it."""
+    if not head:
         raise ValidationError({"file": [_("The file is empty.")]})
     mime = generated_mime or sniff_mime(head)
     if mime not in ALLOWED_TYPES[kind]:
@@ -119,7 +126,7 @@ def inspect_content(handle: IO[bytes], *, kind: str, generated_mime: str | None 
                 ]
             }
         )
-    return Inspected(size=size, sha256=digest.hexdigest(), mime_type=mime)
+    return mime
 
 
 def stored_file_create(
@@ -160,6 +167,61 @@ def stored_file_create(
         default_storage.delete(saved_key)
         raise
     _announce_thresholds(company, used_before, used_before + inspected.size)
+    return stored
+
+
+@dataclass(frozen=True)
+class UploadedParts:
+    """The objects a resumable upload received, in order, and their total size."""
+
+    keys: Sequence[str]
+    size: int
+
+
+def stored_file_join(
+    *,
+    company: Company,
+    kind: str,
+    parts: UploadedParts,
+    original_name: str = "",
+    project: Any = None,
+    actor: Actor = None,
+    held_until: datetime | None = None,
+) -> StoredFile:
+    """Store the ``parts`` of a resumable upload, joined in order, as one file of ``kind``
+    and record it.
+
+    The same checks as ``stored_file_create`` (type from the first bytes, size, quota, the
+    company's row lock when recording) are made before anything is written, but the bytes
+    are not read through this process where storage joins them itself (S3): the SHA-256 is
+    then left empty for the video processing to fill in. A missing part, or parts that no
+    longer add up to their size, raise FileNotFoundError with nothing written or
+    recorded. The parts are left as they are.
+    """
+    if kind not in ALLOWED_TYPES:
+        raise ValidationError({"kind": [_("Unknown file kind.")]})
+    if project is not None and project.company_id != company.pk:
+        raise ValidationError({"project": [_("Unknown project.")]})
+    size = parts.size
+    mime = _accepted_type(read_head(default_storage, parts.keys, HEAD_BYTES), kind=kind)
+    check_file_size(size)
+    if held_until is None:
+        quota_check(company=company, incoming_bytes=size)
+    key = build_key(
+        company_id=company.pk, kind=kind, original_name=original_name, extension=ALLOWED_TYPES[kind][mime]
+    )
+    joined = join_objects(default_storage, parts.keys, key)
+    try:
+        if joined.size != size:
+            raise FileNotFoundError(f"the parts hold {joined.size} bytes, not {size}")
+        inspected = Inspected(size=size, sha256=joined.sha256, mime_type=mime)
+        if held_until is not None:
+            return _record_held(company, kind, joined.key, inspected, original_name, actor, held_until)
+        stored, used_before = _record(company, kind, joined.key, inspected, original_name, project, actor)
+    except BaseException:
+        default_storage.delete(joined.key)
+        raise
+    _announce_thresholds(company, used_before, used_before + size)
     return stored
 
 
@@ -204,20 +266,32 @@ def _store_held(
     key = build_key(company_id=company.pk, kind=kind, original_name=original_name, extension=extension)
     saved_key = default_storage.save(key, File(content, name=key))
     try:
-        return StoredFile.objects.create(
-            company=company,
-            kind=kind,
-            key=saved_key,
-            size=inspected.size,
-            sha256=inspected.sha256,
-            mime_type=inspected.mime_type,
-            original_name=original_name[:255],
-            created_by=actor_user(actor),
-            held_until=held_until,
-        )
+        return _record_held(company, kind, saved_key, inspected, original_name, actor, held_until)
     except BaseException:
         default_storage.delete(saved_key)
         raise
+
+
+def _record_held(
+    company: Company,
+    kind: str,
+    key: str,
+    inspected: Inspected,
+    original_name: str,
+    actor: Actor,
+    held_until: datetime,
+) -> StoredFile:
+    return StoredFile.objects.create(
+        company=company,
+        kind=kind,
+        key=key,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        mime_type=inspected.mime_type,
+        original_name=original_name[:255],
+        created_by=actor_user(actor),
+        held_until=held_until,
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from arcontent.models import ARContent
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.files import stored_file_adopt, stored_file_create
+from companies.files import UploadedParts, stored_file_adopt, stored_file_create, stored_file_join
 from companies.models import StoredFile
 from videos.models import DateRule, Playback, Video, VideoSchedule
 from videos.tasks import process_video
@@ -49,16 +49,25 @@ def video_create(
     filename: str = "",
     title: str = "",
     held_file: StoredFile | None = None,
+    parts: UploadedParts | None = None,
 ) -> Video:
     """Store an uploaded video (type sniffed from its bytes, quota and size checked) and
     queue its processing after commit. It goes to the end of the content's list.
 
     An order passes ``held_file`` instead: the customer's video, checked when it was held
-    and taken into the company's storage now."""
+    and taken into the company's storage now. A finished resumable upload passes its
+    ``parts``, joined into the original by storage (``stored_file_join``; a missing part
+    raises FileNotFoundError)."""
     _check_content(content)
     if held_file is not None:
         stored = stored_file_adopt(stored_file=held_file, project=content.project, actor=actor)
         filename = filename or held_file.original_name
+    elif parts is not None:
+        check_video_size(parts.size)
+        stored = stored_file_join(
+            company=content.company, kind=StoredFile.Kind.VIDEO, parts=parts, original_name=filename,
+            project=content.project, actor=actor,
+        )  # fmt: skip
     elif upload is not None:
         upload.seek(0, 2)
         check_video_size(upload.tell())

@@ -42,6 +42,12 @@ class StoredFileSerializer(serializers.ModelSerializer[StoredFile]):
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "sha256": {
+                "help_text": "Hex SHA-256 of the content. Empty for a video that S3 assembled from "
+                "resumable-upload parts until its processing has read it."
+            }
+        }
 
     def get_url(self, stored: StoredFile) -> str:
         return file_url(stored.key)

@@ -33,6 +33,7 @@ from arcontent.tests.factories import make_content
 from arvlite import urls as project_urls
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope, scopes_disabled
+from arvlite.core.testing.storage import s3_client
 from companies.files import storage_used_bytes
 from companies.models import Company, StoredFile, User
 from companies.storage_cleanup import cleanup_storage, walk_keys
@@ -344,6 +345,37 @@ def test_a_chunk_larger_than_a_part_is_stored_as_several_parts(
 
     send(tus, url, 10000, clip[10000:])
     assert original_of(session_of(url)).sha256 == sha256(clip)
+
+
+@pytest.mark.django_db
+def test_on_s3_the_parts_are_joined_by_the_server(
+    s3_storage: Any, tus: APIClient, content: ARContent, clip: bytes
+) -> None:
+    """Parts of at least S3's 5 MiB minimum are copied into the original by S3 itself: the
+    last PATCH reads back only the first bytes (the type check), and the checksum is left
+    for the worker, which reads the file anyway."""
+    data = clip + bytes(12 * 1024**2 - len(clip))
+    operations: list[tuple[str, Any]] = []
+
+    def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        operations.append((event_name.rsplit(".", 1)[-1], params.get("Range")))
+
+    url = start(tus, content, len(data))
+    assert send(tus, url, 0, data[: 6 * 1024**2]).status_code == 204
+    events = s3_client().meta.events
+    events.register("provide-client-params.s3", record)
+    try:
+        last = send(tus, url, 6 * 1024**2, data[6 * 1024**2 :])
+    finally:
+        events.unregister("provide-client-params.s3", record)
+    assert last.status_code == 204, last.content
+    names = [name for name, _ in operations]
+    assert names.count("UploadPartCopy") == 2
+    assert all(byte_range for name, byte_range in operations if name == "GetObject")
+    original = original_of(session_of(url))
+    assert original.sha256 == ""
+    assert original.size == len(data)
+    assert stored_bytes(original.key) == data
 
 
 # --- refusals -----------------------------------------------------------------------------

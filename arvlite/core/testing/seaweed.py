@@ -155,9 +155,9 @@ def start_seaweedfs(
 
 
 def s3_storage_options(server: SeaweedServer, *, location: str = "") -> dict[str, object]:
-    """STORAGES["default"] for django-storages' S3Storage on this server."""
+    """STORAGES["default"] for our S3 backend (django-storages underneath) on this server."""
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "arvlite.core.storage.s3.SharedClientS3Storage",
         "OPTIONS": {
             "bucket_name": server.bucket,
             "endpoint_url": server.endpoint,

@@ -63,3 +63,13 @@ def storage_backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Pat
     else:
         use_s3_storage(settings, request.getfixturevalue("s3_server"))
     return str(request.param)
+
+
+def s3_client() -> Any:
+    """The boto3 client of the S3 default storage a test switched to (typed for mypy)."""
+    from django.core.files.storage import default_storage
+
+    from arvlite.core.storage.s3 import SharedClientS3Storage
+
+    assert isinstance(default_storage, SharedClientS3Storage), "the test runs on S3"
+    return default_storage.client
