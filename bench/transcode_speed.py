@@ -15,6 +15,9 @@ ffmpeg is Debian's (`apt-get install -y ffmpeg`); without it the script says so 
     .venv/bin/python bench/transcode_speed.py
     .venv/bin/python bench/transcode_speed.py --runs 5 --input phone_clip.mp4
     .venv/bin/python bench/transcode_speed.py --compare-presets    # also: veryfast vs fast
+    .venv/bin/python bench/transcode_speed.py --processing --seconds 60 --runs 1
+        # upload-complete -> ready without the storage: both renditions, poster, thumbnails
+        # in one pass, against the CLI's 720p alone (target <= 1.3x), with the breakdown
 """
 
 from __future__ import annotations
@@ -41,12 +44,15 @@ sys.path.insert(0, str(ROOT))
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 
+from arvlite.core.thumbnails import make_thumbnails  # noqa: E402
 from videos.media import encoding  # noqa: E402
+from videos.media.frames import poster, poster_jpeg, thumbnails  # noqa: E402
 from videos.media.probe import probe  # noqa: E402
 from videos.media.sizes import fit_size, rendition_frame_rate  # noqa: E402
-from videos.media.transcode import transcode  # noqa: E402
+from videos.media.transcode import rendition_plan, transcode, transcode_all  # noqa: E402
 
 TARGET_RATIO = 0.9
+PROCESSING_TARGET = 1.3  # ours, everything, against the CLI's 720p rendition alone
 HEIGHT = 720
 
 
@@ -90,14 +96,19 @@ def _tone(first_sample: int) -> av.AudioFrame:
     return frame
 
 
-def ffmpeg_command(src: Path, dst: Path, preset: str) -> list[str]:
-    """The command line equivalent of transcode(src, dst, max_height=720)."""
+def ffmpeg_command(src: Path, dst: Path, preset: str, max_height: int = HEIGHT) -> list[str]:
+    """The command line equivalent of transcode(src, dst, max_height=max_height)."""
+    return ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
+            *ffmpeg_output(src, dst, preset, max_height)]  # fmt: skip
+
+
+def ffmpeg_output(src: Path, dst: Path, preset: str, max_height: int) -> list[str]:
+    """The output options of one rendition (several may follow one -i)."""
     info = probe(src)
-    width, height = fit_size(info.width, info.height, HEIGHT)
+    width, height = fit_size(info.width, info.height, max_height)
     options = encoding.x264_options(width, height)
     rate = rendition_frame_rate(Fraction(info.fps).limit_denominator(1001), width, height)
     return [
-        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
         "-c:v", "libx264", "-preset", preset, "-crf", options["crf"],
         "-profile:v", options["profile"], "-level:v", options["level"],
         "-maxrate", options["maxrate"], "-bufsize", options["bufsize"],
@@ -150,6 +161,66 @@ def compare(src: Path, work: Path, runs: int) -> float:
     return ratio
 
 
+def compare_processing(src: Path, work: Path, runs: int) -> float:
+    """What a studio waits for after an upload: both renditions, the poster and the
+    thumbnails (videos.processing._build without the storage), made in one decode pass and,
+    for the breakdown, one pass per output as before; against the CLI's 720p alone, its
+    1080p alone and its two renditions from one decode."""
+    heights = rendition_plan(probe(src))
+    cases: dict[str, tuple[Callable[[], object], int]] = {
+        "ours, one pass (renditions + poster + thumbnails)": (
+            lambda: _one_pass(src, work, heights), resource.RUSAGE_SELF),
+        "ours, a pass per output (before)": (lambda: _pass_per_output(src, work, heights), resource.RUSAGE_SELF),
+        "ffmpeg CLI, 720p alone": (lambda: _cli(ffmpeg_command(src, work / "cli-720.mp4", encoding.PRESET)),
+                                   resource.RUSAGE_CHILDREN),
+        "ffmpeg CLI, 1080p alone": (
+            lambda: _cli(ffmpeg_command(src, work / "cli-1080.mp4", encoding.PRESET, heights[0])),
+            resource.RUSAGE_CHILDREN),
+        "ffmpeg CLI, 1080p + 720p from one decode": (
+            lambda: _cli(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
+                          *ffmpeg_output(src, work / "cli-both-1080.mp4", encoding.PRESET, heights[0]),
+                          *ffmpeg_output(src, work / "cli-both-720.mp4", encoding.PRESET, HEIGHT)]),
+            resource.RUSAGE_CHILDREN),
+    }  # fmt: skip
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (work_once, who) in cases.items():
+            samples[name].append(measure(work_once, who))
+    print(f"processing, renditions {heights}, {runs} runs each, {os.cpu_count()} CPUs (median)")
+    walls = {name: statistics.median(w for w, _ in runs_of) for name, runs_of in samples.items()}
+    for name, runs_of in samples.items():
+        cpu = statistics.median(c for _, c in runs_of)
+        print(f"  {name:<52} {walls[name]:7.2f} s wall  {cpu:7.2f} s CPU")
+    baseline = walls["ffmpeg CLI, 720p alone"]
+    ratio = walls["ours, one pass (renditions + poster + thumbnails)"] / baseline
+    print(f"ours one pass / CLI 720p alone: {ratio:.2f}  (target <= {PROCESSING_TARGET})")
+    for name in (
+        "ours, a pass per output (before)",
+        "ffmpeg CLI, 1080p alone",
+        "ffmpeg CLI, 1080p + 720p from one decode",
+    ):
+        print(f"  {name} / CLI 720p alone: {walls[name] / baseline:.2f}")
+    return ratio
+
+
+def _one_pass(src: Path, work: Path, heights: list[int]) -> None:
+    made = transcode_all(src, [(work / f"one-{height}.mp4", height) for height in heights])
+    assert made.poster is not None
+    poster_jpeg(made.poster)
+    make_thumbnails(made.poster)
+
+
+def _pass_per_output(src: Path, work: Path, heights: list[int]) -> None:
+    for height in heights:
+        transcode(src, work / f"each-{height}.mp4", max_height=height)
+    poster(src)
+    thumbnails(src)
+
+
+def _cli(command: list[str]) -> None:
+    subprocess.run(command, check=True)
+
+
 def compare_presets(src: Path, work: Path) -> None:
     """veryfast against fast with the ffmpeg command line: time, size and SSIM against the
     source scaled the same way (1.0 = identical)."""
@@ -199,6 +270,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the generated clip")
     parser.add_argument("--compare-presets", action="store_true")
+    parser.add_argument(
+        "--processing", action="store_true",
+        help="time what processing makes (both renditions, poster, thumbnails) instead",
+    )  # fmt: skip
     args = parser.parse_args()
 
     if shutil.which("ffmpeg") is None:
@@ -214,7 +289,10 @@ def main() -> None:
             print(f"building a {args.seconds:g} s 1080p30 clip ... ", end="", flush=True)
             build_clip(src, args.seconds)
             print(f"{src.stat().st_size / 1e6:.1f} MB")
-        compare(src, work, args.runs)
+        if args.processing:
+            compare_processing(src, work, args.runs)
+        else:
+            compare(src, work, args.runs)
         if args.compare_presets:
             compare_presets(src, work)
 

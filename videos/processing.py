@@ -6,6 +6,7 @@ video's company scope (arvlite.core.tenant_tasks); only the reaper looks across 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import shutil
 import tempfile
@@ -21,13 +22,14 @@ from django.utils import timezone
 
 from arvlite.core.events import emit
 from arvlite.core.tenancy import scopes_disabled
+from arvlite.core.thumbnails import make_thumbnails
 from companies.audit import audit_log
 from companies.files import stored_file_create
 from companies.models import StoredFile
 from videos.media.errors import EMPTY, TranscodeError, VideoRejectedError
-from videos.media.frames import poster, thumbnails
+from videos.media.frames import frame_image, poster_jpeg
 from videos.media.probe import probe
-from videos.media.transcode import rendition_plan, transcode
+from videos.media.transcode import rendition_plan, transcode_all
 from videos.models import Video
 from videos.services import playback_adopt_ready
 from videos.tasks import process_video as process_video_task
@@ -35,7 +37,8 @@ from videos.tasks import process_video as process_video_task
 logger = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 3
 STUCK_AFTER = timedelta(minutes=45)
-TRANSCODE_TIME_LIMIT = 1500  # seconds for all renditions; under the task's hard limit
+TRANSCODE_TIME_LIMIT = 1500  # seconds for the whole pass; under the task's hard limit
+COPY_BYTES = 1024 * 1024
 THUMBNAIL_FIELDS = {"150x112": "thumbnail_small", "320x240": "thumbnail_medium", "640x480": "thumbnail_large"}
 
 
@@ -48,11 +51,6 @@ def _claim(video: Video) -> bool:
         error="",
     )
     return claimed == 1
-
-
-def _progress(video_id: int, start: float, share: float, percent: float) -> None:
-    """One rendition's progress (0-100) as its ``share`` of the whole, from ``start``."""
-    _set_progress(video_id, start + percent * share / 100)
 
 
 def _set_progress(video_id: int, percent: float) -> None:
@@ -85,8 +83,7 @@ def process_video(video: Video) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="arvlite-video-"))
     try:
         source = workdir / "source"
-        with default_storage.open(original.key, "rb") as src, open(source, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1024 * 1024)
+        _fetch(original, source)
         outputs = _build(video, source, workdir)
     except (VideoRejectedError, TranscodeError) as error:
         _fail(video, error.message)
@@ -99,22 +96,40 @@ def process_video(video: Video) -> None:
     _finish(video, outputs)
 
 
+def _fetch(original: StoredFile, target: Path) -> None:
+    """Copy the original to local disk. An original that S3 joined from upload parts has
+    no SHA-256 yet (no byte passed through the web process): it is taken on the way."""
+    digest = hashlib.sha256()
+    with default_storage.open(original.key, "rb") as src, open(target, "wb") as dst:
+        while chunk := src.read(COPY_BYTES):
+            digest.update(chunk)
+            dst.write(chunk)
+    if not original.sha256:
+        original.sha256 = digest.hexdigest()
+        StoredFile.objects.filter(pk=original.pk, sha256="").update(sha256=original.sha256)
+
+
 def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
+    """Both renditions and the poster frame in one decode pass, then the poster and the
+    thumbnails from that frame."""
     info = probe(source)
     heights = rendition_plan(info)
+    made = transcode_all(
+        source,
+        [(workdir / f"{height}.mp4", height) for height in heights],
+        time_limit=TRANSCODE_TIME_LIMIT,
+        progress=functools.partial(_set_progress, video.pk),
+        info=info,
+    )
     outputs: dict[str, Any] = {"info": info}
-    share = 100 / len(heights)
-    for index, height in enumerate(heights):
+    for height, rendition in zip(heights, made.renditions, strict=True):
         # Taller than 720 is the "1080" rendition; 720 and smaller sources fill the "720" one.
         field = "rendition_1080" if height > 720 else "rendition_720"
-        target = workdir / f"{height}.mp4"
-        transcode(
-            source, target, max_height=height, time_limit=TRANSCODE_TIME_LIMIT,
-            progress=functools.partial(_progress, video.pk, index * share, share),
-        )  # fmt: skip
-        outputs[field] = _store(video, StoredFile.Kind.RENDITION, target, f"{height}p.mp4")
-    outputs["poster"] = _store(video, StoredFile.Kind.THUMBNAIL, poster(source), "poster.jpg")
-    for size, data in thumbnails(source).items():
+        outputs[field] = _store(video, StoredFile.Kind.RENDITION, rendition.path, f"{height}p.mp4")
+    # No frame is picked only when every decoded frame was dropped as out of order.
+    picture = made.poster or frame_image(source)
+    outputs["poster"] = _store(video, StoredFile.Kind.THUMBNAIL, poster_jpeg(picture), "poster.jpg")
+    for size, data in make_thumbnails(picture).items():
         outputs[THUMBNAIL_FIELDS[size]] = _store(
             video, StoredFile.Kind.THUMBNAIL, data, f"thumbnail-{size}.webp"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -29,10 +30,13 @@ POSTER_JPEG_QUALITY = 85
 def poster(src: str | Path, *, at_seconds: float = POSTER_SECONDS) -> bytes:
     """A baseline JPEG (quality 85) of the frame shown nearest to `at_seconds`, or of the first
     frame when the clip is not longer than that; upright, at most 1080 px tall, never enlarged."""
+    return poster_jpeg(frame_image(src, at_seconds=at_seconds))
+
+
+def poster_jpeg(image: Image.Image) -> bytes:
+    """The poster file of a poster frame (see poster())."""
     buffer = io.BytesIO()
-    frame_image(src, at_seconds=at_seconds).save(
-        buffer, format="JPEG", quality=POSTER_JPEG_QUALITY, optimize=True
-    )
+    image.save(buffer, format="JPEG", quality=POSTER_JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
 
 
@@ -47,22 +51,21 @@ def frame_image(src: str | Path, *, at_seconds: float = POSTER_SECONDS) -> Image
     VideoRejectedError, like probe()."""
     with open_input(src) as container:
         stream = require_video_stream(container)
-        frame = _frame_near(container, stream, at_seconds)
-        rotation = frame_rotation(frame)
-        shown = display_size(frame.width, frame.height, rotation, stream.sample_aspect_ratio)
-        width, height = fit_size(*shown, POSTER_MAX_HEIGHT)
-        if needs_filter(frame, width=width, height=height, rotation=rotation, rate=None):
-            graph = video_graph(
-                frame,
-                width=width,
-                height=height,
-                rotation=rotation,
-                sample_aspect=stream.sample_aspect_ratio,
-            )
-            graph.vpush(frame)
-            graph.vpush(None)
-            frame = drain(graph)[0]
-        return frame.to_image()
+        return upright_image(_frame_near(container, stream, at_seconds), stream.sample_aspect_ratio)
+
+
+def upright_image(frame: VideoFrame, sample_aspect: Fraction | None) -> Image.Image:
+    """A decoded frame as the RGB picture players show: turned upright, with square pixels,
+    at most POSTER_MAX_HEIGHT tall, never enlarged."""
+    rotation = frame_rotation(frame)
+    shown = display_size(frame.width, frame.height, rotation, sample_aspect)
+    width, height = fit_size(*shown, POSTER_MAX_HEIGHT)
+    if needs_filter(frame, width=width, height=height, rotation=rotation, rate=None):
+        graph = video_graph(frame, width=width, height=height, rotation=rotation, sample_aspect=sample_aspect)
+        graph.vpush(frame)
+        graph.vpush(None)
+        frame = drain(graph)[0]
+    return frame.to_image()
 
 
 def _frame_near(container: InputContainer, stream: VideoStream, at_seconds: float) -> VideoFrame:

@@ -3,6 +3,7 @@ schedules and the calendar."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -73,6 +74,28 @@ def test_an_uploaded_video_is_processed_into_faststart_renditions(
     assert (info.width, info.height, info.codec, info.rotation) == (360, 640, "h264", 0)
     assert video.poster is not None
     assert body["files"]["rendition_720"].startswith("http")
+
+
+def test_processing_takes_the_checksum_of_an_original_nothing_hashed_yet(
+    api_client_for: Clients, company: Company, content: ARContent, editor: User
+) -> None:
+    """An original S3 joined from upload parts arrives with no SHA-256; the worker, which
+    reads it anyway, fills it in."""
+    from videos.processing import process_video
+
+    data = clip_bytes(width=320, height=240, seconds=1.0)
+    response = upload(api_client_for(editor), company, content, data)
+    assert response.status_code == 201, response.content
+    with company_scope(company):
+        video = Video.objects.select_related("original").get()
+        assert video.original is not None
+        StoredFile.objects.filter(pk=video.original.pk).update(sha256="")
+        Video.objects.filter(pk=video.pk).update(status=Video.Status.UPLOADED)
+        process_video(Video.objects.select_related("original", "company", "content").get(pk=video.pk))
+        video.refresh_from_db()
+        video.original.refresh_from_db()
+    assert video.status == Video.Status.READY, video.error
+    assert video.original.sha256 == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.parametrize(("data", "field"), [(b"", "file"), (b"this is a text file renamed to .mp4", "file")])

@@ -3,16 +3,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 import pytest
 
 from videos.media import mp4
+from videos.media import transcode as transcode_module
 from videos.media.errors import TranscodeError, VideoRejectedError
+from videos.media.frames import frame_image
 from videos.media.probe import probe
 from videos.media.tests.clips import marker_corner, picture, read_frame_number
-from videos.media.transcode import RenditionInfo, transcode
+from videos.media.transcode import RenditionInfo, transcode, transcode_all
 
 
 @dataclass
@@ -262,3 +265,65 @@ def test_a_glitch_is_survived_but_a_broken_middle_is_refused(silent_clip: Path, 
         transcode(broken, tmp_path / "broken_out.mp4", max_height=720)
     assert caught.value.code == "damaged"
     assert not (tmp_path / "broken_out.mp4").exists()
+
+
+# --- every rendition and the poster frame in one pass ---------------------------------------
+
+
+def test_one_pass_makes_each_rendition_as_a_pass_of_its_own_would(
+    h264_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = [decode(transcode(h264_clip, tmp_path / f"alone-{h}.mp4", max_height=h).path) for h in (360, 240)]
+    opened: list[Path] = []
+    real_open = transcode_module.open_input
+
+    def counted_open(path: Path) -> Any:
+        opened.append(Path(path))
+        return real_open(path)
+
+    monkeypatch.setattr(transcode_module, "open_input", counted_open)
+    reported: list[float] = []
+
+    made = transcode_all(
+        h264_clip, [(tmp_path / "360.mp4", 360), (tmp_path / "240.mp4", 240)], progress=reported.append
+    )
+
+    assert opened == [h264_clip]  # decoded once for both
+    together = [decode(rendition.path) for rendition in made.renditions]
+    assert [(r.width, r.height) for r in made.renditions] == [(640, 360), (426, 240)]
+    for one, other in zip(together, alone, strict=True):
+        assert (one.size, one.frames, one.frame_numbers, one.audio) == (
+            other.size,
+            other.frames,
+            other.frame_numbers,
+            other.audio,
+        )
+    assert (reported[0], reported[-1]) == (0, 100)
+    assert reported == sorted(reported)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_the_poster_frame_is_the_one_frame_image_picks(
+    h264_clip: Path, vp9_clip: Path, short_clip: Path, tmp_path: Path
+) -> None:
+    for clip, at in ((h264_clip, 1.0), (h264_clip, 1.5), (vp9_clip, 0.5), (short_clip, 1.0)):
+        made = transcode_all(clip, [(tmp_path / "out.mp4", 240)], poster_at=at)
+        assert made.poster is not None
+        picked = read_frame_number(np.asarray(made.poster))
+        assert picked == read_frame_number(np.asarray(frame_image(clip, at_seconds=at))), (clip, at)
+    assert transcode_all(h264_clip, [(tmp_path / "out.mp4", 240)], poster_at=None).poster is None
+
+
+def test_the_poster_frame_of_a_portrait_clip_is_upright_and_full_size(
+    portrait_clip: Path, tmp_path: Path
+) -> None:
+    made = transcode_all(portrait_clip, [(tmp_path / "out.mp4", 240)], poster_at=0)
+    assert made.poster is not None
+    assert made.poster.size == (360, 640)  # as large as the source, not the 240p rendition
+    assert marker_corner(np.asarray(made.poster.convert("RGB"))) == "top-right"
+
+
+def test_a_failed_pass_leaves_no_rendition(h264_clip: Path, tmp_path: Path) -> None:
+    with pytest.raises(TranscodeError):
+        transcode_all(h264_clip, [(tmp_path / "a.mp4", 360), (tmp_path / "b.mp4", 240)], time_limit=0.0)
+    assert list(tmp_path.iterdir()) == []
