@@ -110,9 +110,9 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            requests.get(f"{base}/healthz", timeout=1)
+            requests.get(f"{base}/healthz", timeout=5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still importing
             time.sleep(0.2)
     return server, base
 

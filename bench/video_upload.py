@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 from upload_memory import manage, memory_kib, start_server
@@ -208,6 +209,12 @@ def main() -> None:
         )
         print(f"last chunk + finish:  {finish:.1f} s  (join the parts, hash, store the video)")
         print(f"end to end:           {total:.1f} s  ({options.size_mb / total:.0f} MiB/s)")
+        if seaweed is not None:
+            ceiling = raw_put_speed(seaweed, options.chunk_mb * MIB)
+            print(
+                f"ceiling:              {ceiling:.0f} MiB/s  (boto3 put_object of one chunk, nothing else; "
+                f"end to end = {options.size_mb / total / ceiling:.0%} of it)"
+            )
     finally:
         if server is not None:
             server.terminate()
@@ -215,6 +222,29 @@ def main() -> None:
         if seaweed is not None:
             seaweed.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def raw_put_speed(seaweed: Any, chunk: int, puts: int = 16) -> float:
+    """MiB/s of bare PutObject calls of one chunk each to the same server, from this
+    process: what storing a part costs at the least, without HTTP, Django or tus."""
+    import boto3
+
+    from arvlite.core.testing.seaweed import s3_environment
+
+    env = s3_environment(seaweed)
+    client = boto3.client(
+        "s3",
+        endpoint_url=env["AWS_S3_ENDPOINT_URL"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        region_name=env["AWS_S3_REGION_NAME"],
+    )
+    body = os.urandom(chunk)
+    client.put_object(Bucket=env["AWS_STORAGE_BUCKET_NAME"], Key="ceiling/warm-up", Body=body)
+    started = time.perf_counter()
+    for index in range(puts):
+        client.put_object(Bucket=env["AWS_STORAGE_BUCKET_NAME"], Key=f"ceiling/{index}", Body=body)
+    return puts * chunk / MIB / (time.perf_counter() - started)
 
 
 if __name__ == "__main__":

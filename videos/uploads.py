@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from arcontent.models import ARContent
 from arvlite.core.storage.keys import build_key
+from arvlite.core.storage.s3 import SINGLE_PUT_MAX_BYTES
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.files import (
@@ -64,8 +65,9 @@ from videos.services import check_video_size, video_create
 logger = structlog.get_logger(__name__)
 
 # Largest part object. Bounds memory where a backend reads a whole object at once (the S3
-# backend buffers an opened object in memory) however large the client's PATCH bodies are.
-PART_MAX_BYTES = 16 * 1024**2
+# backend buffers an opened object in memory, and sends one of this size in a single PUT)
+# however large the client's PATCH bodies are.
+PART_MAX_BYTES = SINGLE_PUT_MAX_BYTES
 READ_BYTES = 1024**2  # read from the request and copy between files in pieces of this size
 
 

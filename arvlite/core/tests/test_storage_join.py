@@ -4,6 +4,7 @@ client, on local disk and on a real S3 server (SeaweedFS)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import threading
@@ -11,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 
@@ -141,6 +143,27 @@ def test_a_failed_part_copy_aborts_the_multipart_upload(s3_calls: Calls) -> None
         Bucket=storage.bucket_name, Prefix=s3.s3_key(storage, "join-test/aborted")
     )
     assert not listed.get("Uploads")
+
+
+class ForwardOnly(io.RawIOBase):
+    """A body without seek(), as the resumable upload hands each part to storage."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self.data.readinto(buffer)
+
+
+def test_s3_sends_an_upload_part_in_one_put(s3_calls: Calls) -> None:
+    s3_calls.names.clear()
+    key = default_storage.save("join-test/one-put.part", File(ForwardOnly(pattern(16 * MIB, 4)), name="part"))
+
+    assert [name for name in s3_calls.names if name != "HeadObject"] == ["PutObject"]
+    assert stored(key) == pattern(16 * MIB, 4)
 
 
 def test_s3_shares_one_client_per_process_across_threads(s3_storage: Any, monkeypatch: Any) -> None:
