@@ -271,7 +271,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "arvlite.core.api.throttling.ClientAddressAnonRateThrottle",
         "arvlite.core.api.throttling.UserOrApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from arcontent import downloads, services
@@ -33,6 +32,7 @@ from arcontent.imaging.decode import PhotoRejectedError, load_photo
 from arcontent.models import ARContent
 from arcontent.selectors import content_list
 from arvlite.core.api.requests import content_length
+from arvlite.core.api.throttling import ClientAddressScopedRateThrottle
 from arvlite.core.roles import Role
 from companies.api.scoped import CompanyScopedMixin
 from projects.models import Project
@@ -250,7 +250,7 @@ class PhotoAnalysisView(APIView):
     as a photo is chosen)."""
 
     parser_classes = [MultiPartParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "photo_analysis"
 
     @extend_schema(

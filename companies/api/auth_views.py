@@ -10,12 +10,12 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from arvlite.core.api.throttling import ClientAddressScopedRateThrottle
 from companies import accounts, invitations, selectors
 from companies.actors import signed_in_user
 from companies.api.auth_serializers import (
@@ -43,7 +43,7 @@ class PublicAuthView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -93,7 +93,7 @@ class RegisterView(PublicAuthView):
 
 
 class EmailVerifyResendView(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -114,7 +114,7 @@ class EmailVerifyResendView(APIView):
 class TokenView(TokenObtainPairView):
     """JWT pair for e-mail + password. Repeated failures lock the account (429)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(summary="Get an access and a refresh token")
@@ -129,7 +129,7 @@ class TokenView(TokenObtainPairView):
 
 
 class TokenRefresh(TokenRefreshView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(summary="Rotate the refresh token (the old one stops working)")

@@ -227,3 +227,36 @@ def test_sign_up_and_token_calls_are_rate_limited_per_ip(
         api_client.post("/api/v1/auth/password-reset/", {"email": "someone@example.com"})
     body = error(api_client.post("/api/v1/auth/register/", {}), 429, "throttled")
     assert body["retry_after"] > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/api/v1/auth/token/", {"email": "someone@example.com", "password": "wrong"}),
+        ("/api/v1/auth/token/refresh/", {"refresh": "not-a-token"}),
+        ("/api/v1/auth/register/", {}),
+        ("/api/v1/auth/password-reset/", {"email": "someone@example.com"}),
+    ],
+)
+def test_a_rotating_forwarded_for_header_does_not_escape_the_rate_limit(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch, settings: Any, path: str, data: dict[str, str]
+) -> None:
+    """Found by an outside probe: the limits were keyed on the raw X-Forwarded-For header.
+    Without a trusted proxy in front the header is ignored; behind one, only the address
+    the proxy saw counts."""
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    for number in range(3):
+        api_client.post(path, data, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+    error(api_client.post(path, data, HTTP_X_FORWARDED_FOR="198.51.100.99"), 429, "throttled")
+
+    # Behind a trusted proxy (the test client connects from 127.0.0.1) a new bucket, the client's.
+    settings.VIEWER_TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(3):
+        api_client.post(path, data, HTTP_X_FORWARDED_FOR="10.9.8.7, 203.0.113.5")
+    error(api_client.post(path, data, HTTP_X_FORWARDED_FOR="10.9.8.8, 203.0.113.5"), 429, "throttled")
+    fresh = api_client.post(path, data, HTTP_X_FORWARDED_FOR="203.0.113.6")
+    # Another client behind the proxy has a bucket of its own (the token route may still
+    # answer the password lockout for this address, which is not the rate limit).
+    assert fresh.json().get("code") != "throttled", fresh.content
