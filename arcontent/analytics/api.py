@@ -90,8 +90,9 @@ class AnalyticsView(CompanyScopedMixin, APIView):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            response.accepted_renderer = renderers.JSONRenderer()  # errors stay JSON, even for CSV
+        # Errors and OPTIONS (the route's description, no table in it) stay JSON, even for CSV.
+        if isinstance(response, Response) and (response.status_code >= 400 or request.method == "OPTIONS"):
+            response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = "application/json"
         return response
 

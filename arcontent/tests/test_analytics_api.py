@@ -229,3 +229,25 @@ def test_an_unused_project_answers_zeros(company: Company, viewer: User, api_cli
     body = api_client_for(viewer).get(f"{base(company)}/projects/{project.pk}/analytics/?range=7").json()
     assert [day["views"] for day in body["daily"]] == [0] * 7
     assert body["totals"]["average_watch_seconds"] is None
+
+
+@pytest.mark.parametrize("how", [{"format": "csv"}, {"HTTP_ACCEPT": "text/csv"}])
+def test_options_answers_json_even_when_csv_is_asked_for(
+    company: Company, viewer: User, scanned: ARContent, api_client_for: ClientFor, how: dict[str, str]
+) -> None:
+    """Found by an outside probe: OPTIONS with CSV asked for answered 500 (the route's
+    description has no daily table to write)."""
+    client = api_client_for(viewer)
+    query = "?format=csv" if "format" in how else ""
+    headers = {key: value for key, value in how.items() if key.startswith("HTTP_")}
+    for path in (
+        "/analytics/",
+        "/analytics/videos/",
+        f"/projects/{scanned.project_id}/analytics/",
+        f"/ar-content/{scanned.unique_id}/analytics/",
+        f"/ar-content/{scanned.unique_id}/analytics/videos/",
+    ):
+        response = client.options(f"{base(company)}{path}{query}", **headers)
+        assert response.status_code == 200, (path, response.content)
+        assert response["Content-Type"].startswith("application/json"), path
+        assert "name" in response.json(), path
