@@ -59,7 +59,9 @@ class ARContent(models.Model):
         FAILED = "failed", _("Failed")
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="ar_contents")
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="ar_contents")
+    # RESTRICT, not PROTECT: a project holding content is never deleted alone, but deleting
+    # the company takes both (PROTECT refused that too, with a 500).
+    project = models.ForeignKey("projects.Project", on_delete=models.RESTRICT, related_name="ar_contents")
     unique_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     order_number = models.CharField(_("order number"), max_length=32, editable=False)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -123,14 +124,32 @@ def company_delete_blockers(*, company: Company) -> list[str]:
     return [reason for check in COMPANY_DELETE_BLOCKERS if (reason := check(company))]
 
 
+class CompanyDeleteRefusedError(ValidationError):
+    """The company holds something that must not go with it (the API answers 409)."""
+
+
 @transaction.atomic
 def company_delete(*, company: Company, actor: Actor) -> None:
-    """Delete a company and everything it owns (owner only). Refused while anything it
-    owns is still live, e.g. published content, with the reason."""
+    """Delete a company and everything it owns (owner only). Refused, with the reason and
+    nothing changed, while anything it owns is still live (published content) or must be
+    kept (issued invoices): the registered blockers say so first, and a protected row they
+    missed refuses the deletion the same way instead of failing half-way."""
     reasons = company_delete_blockers(company=company)
     if reasons:
-        raise ValidationError(" ".join(reasons))
-    company.delete()
+        raise CompanyDeleteRefusedError(" ".join(reasons))
+    try:
+        company.delete()
+    except ProtectedError as error:
+        raise _kept_records(error.protected_objects) from None
+    except RestrictedError as error:
+        raise _kept_records(error.restricted_objects) from None
+
+
+def _kept_records(rows: Iterable[models.Model]) -> CompanyDeleteRefusedError:
+    kinds = sorted({str(row._meta.verbose_name_plural) for row in rows})
+    return CompanyDeleteRefusedError(
+        _("The company still holds records that must be kept: %(kinds)s.") % {"kinds": ", ".join(kinds)}
+    )
 
 
 @transaction.atomic

@@ -239,7 +239,7 @@ def test_options_answers_json_even_when_csv_is_asked_for(
     description has no daily table to write)."""
     client = api_client_for(viewer)
     query = "?format=csv" if "format" in how else ""
-    headers = {key: value for key, value in how.items() if key.startswith("HTTP_")}
+    headers: dict[str, Any] = {key: value for key, value in how.items() if key.startswith("HTTP_")}
     for path in (
         "/analytics/",
         "/analytics/videos/",

@@ -17,6 +17,7 @@ from arcontent.tests.factories import make_content, publishable
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.models import Company, User
 from companies.tests.factories import CompanyFactory
+from projects.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoped")]
 S = ARContent.Status
@@ -169,6 +170,23 @@ def test_published_content_blocks_deleting_the_company(company: Company, owner: 
     services.content_publish(content=content, actor=owner)
     with pytest.raises(ValidationError, match="1 published AR content"):
         company_delete(company=company, actor=owner)
+
+
+def test_a_company_with_only_draft_and_archived_content_is_deleted_with_it(
+    company: Company, owner: User, api_client_for: Any
+) -> None:
+    """Found by an outside probe: the content's PROTECT on its project made this a 500."""
+    draft = make_content(company)
+    archived = make_content(company)
+    ARContent.objects.filter(pk=archived.pk).update(status=ARContent.Status.ARCHIVED)
+
+    response = api_client_for(owner).delete(f"/api/v1/companies/{company.slug}/")
+
+    assert response.status_code == 204, response.content
+    with scopes_disabled():
+        assert not Company.objects.filter(pk=company.pk).exists()
+        assert not ARContent.objects.filter(pk__in=[draft.pk, archived.pk]).exists()
+        assert not Project.objects.filter(pk=draft.project_id).exists()
 
 
 def test_a_project_with_content_cannot_be_deleted(company: Company, owner: User) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -35,6 +35,11 @@ from companies.api.serializers import (
 )
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership
 from companies.slugs import free_slug
+
+
+class CompanyDeleteRefused(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "company_not_deletable"
 
 
 class EmailNotVerified(exceptions.PermissionDenied):
@@ -83,7 +88,15 @@ class CompanyListView(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=CompanyUpdateSerializer,
         responses=CompanySerializer,
     ),
-    destroy=extend_schema(summary="Delete the company (owner; refused while it has published content)"),
+    destroy=extend_schema(
+        summary="Delete the company (owner; refused while it has published content or money records)",
+        responses={
+            204: OpenApiResponse(description="Deleted, with everything it owned"),
+            409: OpenApiResponse(
+                description="Refused, nothing changed: the message says what must go first or be kept"
+            ),
+        },
+    ),
 )
 class CompanyDetailView(CompanyScopedMixin, viewsets.GenericViewSet):
     serializer_class = CompanySerializer
@@ -104,7 +117,10 @@ class CompanyDetailView(CompanyScopedMixin, viewsets.GenericViewSet):
         return Response(CompanySerializer(self._annotated()).data)
 
     def destroy(self, request: Request, company_slug: str) -> Response:
-        services.company_delete(company=self.company, actor=request.user)
+        try:
+            services.company_delete(company=self.company, actor=request.user)
+        except services.CompanyDeleteRefusedError as refused:
+            raise CompanyDeleteRefused(" ".join(refused.messages)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

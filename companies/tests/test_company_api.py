@@ -108,7 +108,8 @@ def test_deleting_is_refused_while_content_is_published(
     api_client_for: Clients, company: Company, owner: User, published_content_blocker: None
 ) -> None:
     response = api_client_for(owner).delete(f"/api/v1/companies/{company.slug}/")
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "company_not_deletable"
     assert response.json()["message"] == "The company has 2 published AR contents. Archive them first."
     assert Company.objects.filter(pk=company.pk).exists()
 

@@ -149,6 +149,22 @@ def test_an_issued_invoice_cannot_be_changed_or_deleted(seller: Company, editor:
     assert company_delete_blockers(company=seller)  # the company must be kept too
 
 
+def test_a_protected_record_the_blockers_missed_refuses_the_deletion_cleanly(
+    seller: Company, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even without the money blocker, the invoice's PROTECT refuses the company's deletion
+    with the reason (409 in the API), not a 500, and nothing is deleted."""
+    from companies import services
+
+    paid_order(seller, editor)
+    monkeypatch.setattr(services, "COMPANY_DELETE_BLOCKERS", [])
+    with pytest.raises(services.CompanyDeleteRefusedError, match="must be kept: invoices"):
+        services.company_delete(company=seller, actor=None)
+    with scopes_disabled():
+        assert Invoice.objects.filter(company=seller).count() == 1
+        assert Order.objects.filter(company=seller).count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_issues_are_numbered_one_to_twenty(company: Company, owner: User) -> None:
     company_update(company=company, actor=owner, **LEGAL)

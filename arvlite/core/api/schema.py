@@ -51,6 +51,10 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     code,
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
+            # Errors an operation documents itself (409, 410, 413...) carry the same body.
+            for code, response in operation["responses"].items():
+                if str(code)[0] in "45" and "content" not in response:
+                    response["content"] = {"application/json": {"schema": ref}}
     return result
 
 
