@@ -251,6 +251,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a hash of the password they were issued under: a password change or
+    # reset ends every token issued before it (refresh checked in RevocableTokenRefreshSerializer).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- API policy (DRF) -------------------------------------------------------------------

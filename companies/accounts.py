@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from arvlite.core import ratelimit
 from arvlite.core.email import send_templated_email
 from companies.models import User
+from companies.sessions import session_end_others
 
 VERIFY_SALT = "companies.email-verify"  # a signing salt, not a secret
 # With e-mail confirmation off a sign-up signs the person in at once, so a taken address has
@@ -225,7 +226,15 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     _check_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    _signed_out_everywhere(user)
     return user
+
+
+def _signed_out_everywhere(user: User) -> None:
+    """After a new password nothing issued under the old one goes on working: the tokens
+    carry a hash of the password (simplejwt's CHECK_REVOKE_TOKEN), browser sessions a
+    hash of it too (Django), and the device list drops them now."""
+    session_end_others(user=user, current_key=None)
 
 
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
@@ -235,4 +244,5 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     _check_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    _signed_out_everywhere(user)
     return user

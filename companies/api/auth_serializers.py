@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from companies.models import Membership, User
 
@@ -68,3 +75,19 @@ class InvitationAcceptSerializer(serializers.Serializer[None]):
 
 class DetailSerializer(serializers.Serializer[None]):
     detail = serializers.CharField()
+
+
+class RevocableTokenRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's refresh, refusing a token of a user who is gone or whose password changed
+    since it was issued. ``CHECK_REVOKE_TOKEN`` makes simplejwt check the password claim of
+    access tokens only; without this, a refresh token issued before a password change or
+    reset kept minting new pairs for its whole life."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        refresh = self.token_class(attrs["refresh"])
+        user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+        user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+        claim = refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+        if user is None or claim != get_md5_hash_password(user.password):
+            raise InvalidToken(_("The token is no longer valid: sign in again."))
+        return super().validate(attrs)

@@ -27,6 +27,7 @@ from companies.api.auth_serializers import (
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
     RegisterSerializer,
+    RevocableTokenRefreshSerializer,
     UserSerializer,
 )
 from companies.api.serializers import MembershipSerializer
@@ -129,6 +130,7 @@ class TokenView(TokenObtainPairView):
 
 
 class TokenRefresh(TokenRefreshView):
+    serializer_class = RevocableTokenRefreshSerializer
     throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 

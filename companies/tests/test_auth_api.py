@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -260,3 +261,61 @@ def test_a_rotating_forwarded_for_header_does_not_escape_the_rate_limit(
     # Another client behind the proxy has a bucket of its own (the token route may still
     # answer the password lockout for this address, which is not the rate limit).
     assert fresh.json().get("code") != "throttled", fresh.content
+
+
+def _pair(client: APIClient, email: str, password: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token/", {"email": email, "password": password})
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
+def _assert_revoked(client: APIClient, pair: dict[str, str]) -> None:
+    error(client.post("/api/v1/auth/token/refresh/", {"refresh": pair["refresh"]}), 401, "token_not_valid")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    assert client.get("/api/v1/auth/me/").status_code == 401
+    client.credentials()
+
+
+@pytest.mark.parametrize("how", ["api_change", "api_reset", "portal_change"])
+def test_a_new_password_ends_every_token_issued_before_it(
+    owner: User, django_capture_on_commit_callbacks: Any, how: str
+) -> None:
+    """Found by an outside probe: refresh tokens issued before a password change or reset
+    kept working for their whole life."""
+    client = APIClient()
+    stolen = _pair(client, owner.email, TEST_PASSWORD)
+    rotated = client.post("/api/v1/auth/token/refresh/", {"refresh": stolen["refresh"]}).json()
+    if how == "api_change":
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {stolen['access']}")
+        changed = client.post(
+            "/api/v1/auth/password-change/", {"old_password": TEST_PASSWORD, "new_password": STRONG}
+        )
+        assert changed.status_code == 200, changed.content
+        client.credentials()
+    elif how == "api_reset":
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/api/v1/auth/password-reset/", {"email": owner.email})
+        uid, token = _reset_link_parts()
+        confirm = {"uid": uid, "token": token, "new_password": STRONG}
+        assert client.post("/api/v1/auth/password-reset/confirm/", confirm).status_code == 200
+    else:
+        browser = Client()
+        browser.force_login(owner)
+        form = {
+            "form": "password",
+            "old_password": TEST_PASSWORD,
+            "new_password1": STRONG,
+            "new_password2": STRONG,
+        }
+        assert browser.post("/accounts/me/", form).status_code == 302
+
+    _assert_revoked(client, stolen | {"refresh": rotated["refresh"]})
+    fresh = _pair(client, owner.email, STRONG)
+    assert client.post("/api/v1/auth/token/refresh/", {"refresh": fresh["refresh"]}).status_code == 200
+
+
+def test_the_refresh_of_a_deleted_user_is_401(owner: User) -> None:
+    client = APIClient()
+    pair = _pair(client, owner.email, TEST_PASSWORD)
+    owner.delete()
+    error(client.post("/api/v1/auth/token/refresh/", {"refresh": pair["refresh"]}), 401, "token_not_valid")
