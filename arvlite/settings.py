@@ -146,12 +146,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker -----------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="arvlite")
+# Direct Redis use (viewer hot path) and the cache: seconds before a connection attempt or
+# a viewer call gives up, and how long Redis is then skipped (answers come from the database
+# meanwhile; the cache answers as an empty one). Cache reads may carry larger values.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is down.
+            "BACKEND": "arvlite.core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # redis-py waits forever by default: a Redis that stopped answering would hang
+            # every request that reads a rate limit.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -177,10 +190,6 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-# Direct Redis use (viewer hot path): seconds before a call gives up, and how long Redis is
-# then skipped (answers come from the database meanwhile).
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
-REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 
 # --- Users and authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "companies.User"

@@ -50,6 +50,11 @@ def client() -> redis.Redis | None:
     return _client
 
 
+def available() -> bool:
+    """False for the few seconds after a failed call (see mark_down)."""
+    return time.monotonic() >= _down_until
+
+
 def mark_down(error: Exception) -> None:
     """Remember that Redis failed, so callers skip it for a few seconds."""
     global _down_until
