@@ -2,8 +2,9 @@
 --
 --   wrk -t2 -c64 -d20s -s bench/viewer_load.lua http://127.0.0.1:18471 -- IDS_FILE ENDPOINT
 --
--- IDS_FILE holds one content id a line; ENDPOINT is `manifest`, `check` or `ceiling` (the
--- bare WSGI app ignores the path, so it gets the same random manifest paths). Each request
+-- IDS_FILE holds one content id a line; ENDPOINT is `manifest`, `check`, `page` (the
+-- /view/<uid> web viewer page, as a browser asks for it) or `ceiling` (the bare WSGI app
+-- ignores the path, so it gets the same random manifest paths). Each request
 -- also carries a random client address in X-Forwarded-For (the bench trusts 127.0.0.1 as
 -- its TLS proxy), the proxy's X-Forwarded-Proto and an app-like User-Agent.
 --
@@ -48,6 +49,11 @@ function request()
     path_endpoint = "manifest"
   end
   headers["X-Forwarded-For"] = "203.0.113." .. math.random(1, 254)
+  if endpoint == "page" then
+    headers["Accept"] = "text/html"
+    headers["User-Agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148 Safari/604.1"
+    return wrk.format("GET", "/view/" .. uid, headers)
+  end
   return wrk.format("GET", "/api/viewer/ar/" .. uid .. "/" .. path_endpoint, headers)
 end
 
