@@ -117,6 +117,8 @@ class ARContent(models.Model):
     pipeline_error = models.TextField(blank=True)
     pipeline_attempts = models.PositiveSmallIntegerField(default=0)
     pipeline_started_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task that holds the "running" claim (arvlite.core.task_claims).
+    pipeline_task_id = models.CharField(max_length=64, blank=True, editable=False)
     pipeline_finished_at = models.DateTimeField(null=True, blank=True)
     web_target_status = models.CharField(max_length=20, choices=WebTarget.choices, default=WebTarget.PENDING)
     web_target_reason = models.TextField(blank=True)

@@ -10,7 +10,6 @@ and the similar-marker search look across companies.
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import structlog
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +30,7 @@ from arcontent.models import ARContent, MarkerFingerprint
 from arcontent.tasks import TransientPipelineError, process_content, process_web_target
 from arcontent.webar.compiler import CompileError, CompilerUnavailableError, compile_target
 from arvlite.core.events import emit
+from arvlite.core.task_claims import delivery_task_id, lost_after
 from arvlite.core.tenancy import scopes_disabled
 from arvlite.core.thumbnails import make_thumbnails
 from companies.audit import audit_log
@@ -40,7 +40,11 @@ from companies.models import StoredFile
 logger = structlog.get_logger(__name__)
 Pipeline = ARContent.Pipeline
 MAX_ATTEMPTS = 3
-STUCK_AFTER = timedelta(minutes=15)
+STUCK_AFTER = lost_after(process_content)
+WORKER_LOST = (
+    "Processing was interrupted several times (its worker stopped mid-run, often for lack of memory). "
+    "Try again or use a smaller photo."
+)
 # The enhanced marker is offered only when it is clearly better.
 ENHANCE_MIN_GAIN = 5
 SIMILAR_MAX_CANDIDATES = 25
@@ -48,16 +52,33 @@ WEBAR_OFF_REASON = "Web AR targets are switched off on this server (WEBAR_TARGET
 
 
 def _claim(content: ARContent) -> bool:
-    """Take the job: pending (or a failed job being re-run) → running, one winner only."""
-    claimed = ARContent.objects.filter(
-        pk=content.pk, pipeline_status=Pipeline.PENDING, status=ARContent.Status.PROCESSING
-    ).update(
-        pipeline_status=Pipeline.RUNNING,
-        pipeline_attempts=F("pipeline_attempts") + 1,
-        pipeline_started_at=timezone.now(),
-        pipeline_error="",
-    )
-    return claimed == 1
+    """Take the job: pending (or a failed job being re-run) → running, one winner only; or
+    take back this same task's claim after its worker died mid-run (arvlite.core.task_claims)."""
+    task_id = delivery_task_id()
+    claimable = Q(pipeline_status=Pipeline.PENDING)
+    if task_id:
+        claimable |= Q(pipeline_status=Pipeline.RUNNING, pipeline_task_id=task_id)
+    with transaction.atomic():
+        row = (
+            ARContent.objects.select_for_update()
+            .filter(claimable, pk=content.pk, status=ARContent.Status.PROCESSING)
+            .first()
+        )
+        if row is None:
+            return False
+        if row.pipeline_status == Pipeline.RUNNING:
+            logger.warning("pipeline.claim_resumed", content_id=content.pk, attempts=row.pipeline_attempts)
+            if row.pipeline_attempts >= MAX_ATTEMPTS:
+                _fail(content, WORKER_LOST)
+                return False
+        ARContent.objects.filter(pk=content.pk).update(
+            pipeline_status=Pipeline.RUNNING,
+            pipeline_attempts=F("pipeline_attempts") + 1,
+            pipeline_started_at=timezone.now(),
+            pipeline_task_id=task_id,
+            pipeline_error="",
+        )
+    return True
 
 
 def _read(stored: StoredFile) -> bytes:

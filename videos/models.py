@@ -48,6 +48,8 @@ class Video(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task that holds the "processing" claim (arvlite.core.task_claims).
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     enabled = models.BooleanField(_("enabled"), default=True)

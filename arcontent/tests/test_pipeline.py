@@ -289,3 +289,51 @@ def test_targets_left_unavailable_without_the_compiler_are_built_once_it_is_ther
     content.refresh_from_db()
     assert content.web_target_status == ARContent.WebTarget.READY, content.web_target_reason
     assert retry_web_targets() == 0
+
+
+def interrupted_job(company: Company, editor: User, *, task_id: str, attempts: int = 1) -> ARContent:
+    """Content as a worker SIGKILLed mid-pipeline leaves it: running, claimed by a task."""
+    content = create(company, editor, textured_jpeg())
+    with company_scope(company):
+        ARContent.objects.filter(pk=content.pk).update(
+            status=S.PROCESSING,
+            pipeline_status="running",
+            pipeline_task_id=task_id,
+            pipeline_attempts=attempts,
+        )
+    return content
+
+
+def test_the_redelivered_task_restarts_its_own_interrupted_claim(company: Company, editor: User) -> None:
+    content = interrupted_job(company, editor, task_id="delivery-1")
+    process_content.apply(args=[content.pk], task_id="delivery-1")
+    content.refresh_from_db()
+    assert content.pipeline_status == ARContent.Pipeline.SUCCEEDED, content.pipeline_error
+    assert content.pipeline_attempts == 2
+    assert content.status == S.READY
+
+
+def test_another_task_never_takes_a_running_claim(company: Company, editor: User) -> None:
+    content = interrupted_job(company, editor, task_id="delivery-1")
+    process_content.apply(args=[content.pk], task_id="a-duplicate-send")
+    content.refresh_from_db()
+    assert (content.pipeline_status, content.pipeline_attempts) == (ARContent.Pipeline.RUNNING, 1)
+
+
+def test_a_photo_that_keeps_killing_its_worker_fails_with_the_reason(company: Company, editor: User) -> None:
+    content = interrupted_job(company, editor, task_id="delivery-1", attempts=pipeline.MAX_ATTEMPTS)
+    process_content.apply(args=[content.pk], task_id="delivery-1")
+    content.refresh_from_db()
+    assert content.pipeline_status == ARContent.Pipeline.FAILED
+    assert content.pipeline_error == pipeline.WORKER_LOST
+    assert content.status == S.DRAFT
+
+
+def test_the_reaper_threshold_follows_the_task_time_limit() -> None:
+    from datetime import timedelta
+
+    from arvlite.core.task_claims import REAP_SLACK
+
+    stuck_after = pipeline.STUCK_AFTER
+    assert stuck_after == timedelta(seconds=process_content.time_limit) + REAP_SLACK
+    assert stuck_after < timedelta(minutes=10)

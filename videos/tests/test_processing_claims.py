@@ -1,0 +1,91 @@
+"""Who may run a video's processing: a redelivered task takes back its own interrupted claim
+(its worker died mid-run), no other delivery does, and a file that keeps killing workers
+fails instead of looping. The reaper's threshold follows the task's time limit.
+
+The worker-kill itself, with a real worker process: test_worker_killed.py."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from arcontent.models import ARContent
+from arcontent.tests.factories import make_content
+from arvlite.core.task_claims import REAP_SLACK
+from arvlite.core.tenancy import company_scope
+from companies.models import Company
+from videos import processing
+from videos.models import Video
+from videos.tasks import process_video
+from videos.tests.factories import make_video
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(company: Company) -> ARContent:
+    return make_content(company)
+
+
+def interrupted(content: ARContent, *, task_id: str, attempts: int = 1, minutes_ago: int = 1) -> Video:
+    """A video as a worker SIGKILLed mid-transcode leaves it: processing, claimed by a task."""
+    with company_scope(content.company):
+        video = make_video(content, ready=False)
+        Video.objects.filter(pk=video.pk).update(
+            status=Video.Status.PROCESSING,
+            progress=24,
+            attempts=attempts,
+            task_id=task_id,
+            started_at=timezone.now() - timedelta(minutes=minutes_ago),
+        )
+    return video
+
+
+def test_the_redelivered_task_restarts_its_own_interrupted_claim(content: ARContent) -> None:
+    video = interrupted(content, task_id="delivery-1")
+    process_video.apply(args=[video.pk], task_id="delivery-1")
+    video.refresh_from_db()
+    assert video.status == Video.Status.READY, video.error
+    assert video.attempts == 2
+    assert video.rendition_720_id is not None
+
+
+def test_another_task_never_takes_a_live_claim(content: ARContent) -> None:
+    video = interrupted(content, task_id="delivery-1")
+    process_video.apply(args=[video.pk], task_id="a-duplicate-send")
+    video.refresh_from_db()
+    assert (video.status, video.progress, video.attempts) == (Video.Status.PROCESSING, 24, 1)
+
+
+def test_a_fresh_claim_records_its_task(content: ARContent) -> None:
+    with company_scope(content.company):
+        video = make_video(content, ready=False)
+    process_video.apply(args=[video.pk], task_id="first-delivery")
+    video.refresh_from_db()
+    assert (video.status, video.attempts, video.task_id) == (Video.Status.READY, 1, "first-delivery")
+
+
+def test_a_video_that_keeps_killing_its_worker_fails_with_the_reason(content: ARContent) -> None:
+    video = interrupted(content, task_id="delivery-1", attempts=processing.MAX_ATTEMPTS)
+    process_video.apply(args=[video.pk], task_id="delivery-1")
+    video.refresh_from_db()
+    assert video.status == Video.Status.FAILED
+    assert video.error == processing.WORKER_LOST
+    assert video.attempts == processing.MAX_ATTEMPTS
+
+
+def test_the_reaper_waits_exactly_the_task_time_limit(content: ARContent) -> None:
+    stuck_after = processing.STUCK_AFTER
+    assert stuck_after == timedelta(seconds=process_video.time_limit) + REAP_SLACK
+    minutes = int(stuck_after.total_seconds() // 60)
+    within = interrupted(content, task_id="alive", minutes_ago=minutes - 1)
+    lost = interrupted(content, task_id="lost", minutes_ago=minutes + 1)
+
+    assert processing.reap_stuck() == 1  # the requeued task runs in process here (eager)
+    within.refresh_from_db()
+    lost.refresh_from_db()
+    assert within.status == Video.Status.PROCESSING
+    assert lost.status == Video.Status.READY
+    assert lost.attempts == 2
