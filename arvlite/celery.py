@@ -12,7 +12,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arvlite.settings")
 
-app = Celery("arvlite")
+# Every task's base: a send after commit that finds the broker away is kept, not raised.
+app = Celery("arvlite", task_cls="arvlite.core.task_base:AppTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["arvlite.core"])

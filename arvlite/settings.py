@@ -370,15 +370,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Tasks whose send after a commit found the broker away (arvlite.core.task_base).
+    "resend-unsent-tasks": {"task": "core.resend_unsent_tasks", "schedule": 60.0, "options": {"expires": 55}},
     "expire-content": {"task": "arcontent.expire_content", "schedule": crontab(minute="*/10")},
-    "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/5")},
+    # A lost job counts as stuck once held past its task's time limit (arvlite.core.task_claims).
+    "reap-stuck-pipelines": {"task": "arcontent.reap_stuck_pipelines", "schedule": crontab(minute="*/2")},
     "flush-viewer-events": {"task": "arcontent.flush_views", "schedule": 15.0, "options": {"expires": 14}},
     "rollup-views": {
         "task": "arcontent.rollup_views",
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 540},
     },
-    "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/10")},
+    "reap-stuck-videos": {"task": "videos.reap_stuck_videos", "schedule": crontab(minute="*/2")},
     "expire-uploads": {"task": "videos.expire_uploads", "schedule": crontab(minute=41)},
     "cancel-unpaid-orders": {"task": "orders.cancel_unpaid_orders", "schedule": crontab(minute=37)},
     "purge-idempotency-keys": {"task": "orders.purge_idempotency_keys", "schedule": crontab(minute=39)},
@@ -488,6 +491,10 @@ STOREFRONT_UPLOAD_RATE = env.str("STOREFRONT_UPLOAD_RATE", default="60/hour")
 VIDEO_UPLOAD_CHUNK_BYTES = env.positive_int("VIDEO_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
 # Files and rows younger than this are left alone by the clean-up (uploads in flight).
 STORAGE_CLEANUP_GRACE_SECONDS = env.positive_int("STORAGE_CLEANUP_GRACE_SECONDS", default=3600)
+# Upload spools and media work directories on local disk untouched this long belong to a
+# killed process and are removed by the clean-up (arvlite.core.scratch): above any task's
+# time limit and any upload's pause.
+SCRATCH_MAX_AGE_SECONDS = env.positive_int("SCRATCH_MAX_AGE_SECONDS", default=6 * 3600)
 # Django spools uploads above this size to a temporary file in chunks, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from arvlite.core.scratch import remove_stale_scratch
 from companies.files import held_files_expire
 from companies.storage_cleanup import cleanup_storage
 
 
 @shared_task(name="companies.cleanup_storage", ignore_result=True)
 def cleanup_storage_task() -> dict[str, int]:
-    """Remove file rows without objects and objects without rows; returns the report."""
-    return cleanup_storage().as_dict()
+    """Remove file rows without objects and objects without rows, and the left-over scratch
+    files of the machine that runs it; returns the report."""
+    scratch = remove_stale_scratch()
+    return {**cleanup_storage().as_dict(), "scratch_removed": scratch.removed}
 
 
 @shared_task(name="companies.expire_held_files", ignore_result=True)

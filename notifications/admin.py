@@ -9,7 +9,6 @@ admin view, these run across tenants (the site switches the scope guard off)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -133,7 +132,7 @@ class DeliveryAdmin(_NoAddOrChange):
                 status=Delivery.Status.QUEUED, next_attempt_at=None, claimed_at=None
             )
             for pk in retried:
-                transaction.on_commit(functools.partial(send_delivery.delay, pk))
+                send_delivery.delay_on_commit(pk)
         if retried:
             self.message_user(
                 request,

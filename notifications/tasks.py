@@ -4,17 +4,18 @@ expiry reminders."""
 from __future__ import annotations
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
+
+from arvlite.core.task_base import AppTask
 
 
-@shared_task(base=DjangoTask, name="notifications.send_delivery", ignore_result=True)
+@shared_task(base=AppTask, name="notifications.send_delivery", ignore_result=True)
 def send_delivery(delivery_id: int) -> str:
     from notifications import outbox  # tasks import the work inside the body (the one cycle)
 
     return outbox.deliver(delivery_id)
 
 
-@shared_task(base=DjangoTask, name="notifications.send_deliveries", ignore_result=True)
+@shared_task(base=AppTask, name="notifications.send_deliveries", ignore_result=True)
 def send_deliveries(delivery_ids: list[int]) -> int:
     """Send a batch (one company-wide notice); each delivery is still claimed on its own,
     so a batch that runs twice, or beside a retry, sends nothing twice."""

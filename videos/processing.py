@@ -9,18 +9,18 @@ import functools
 import hashlib
 import io
 import shutil
-import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import structlog
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from arvlite.core.events import emit
+from arvlite.core.scratch import work_directory
+from arvlite.core.task_claims import delivery_task_id, lost_after
 from arvlite.core.tenancy import scopes_disabled
 from arvlite.core.thumbnails import make_thumbnails
 from companies.audit import audit_log
@@ -36,21 +36,41 @@ from videos.tasks import process_video as process_video_task
 
 logger = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 3
-STUCK_AFTER = timedelta(minutes=45)
+STUCK_AFTER = lost_after(process_video_task)
+WORKER_LOST = (
+    "Processing was interrupted several times (its worker stopped mid-run, often for lack of memory). "
+    "Upload the video again, or a shorter or smaller one."
+)
 TRANSCODE_TIME_LIMIT = 1500  # seconds for the whole pass; under the task's hard limit
 COPY_BYTES = 1024 * 1024
 THUMBNAIL_FIELDS = {"150x112": "thumbnail_small", "320x240": "thumbnail_medium", "640x480": "thumbnail_large"}
 
 
 def _claim(video: Video) -> bool:
-    claimed = Video.objects.filter(pk=video.pk, status=Video.Status.UPLOADED).update(
-        status=Video.Status.PROCESSING,
-        progress=0,
-        attempts=F("attempts") + 1,
-        started_at=timezone.now(),
-        error="",
-    )
-    return claimed == 1
+    """Take the job: uploaded → processing, one winner only; or take back this same task's
+    claim after its worker died mid-run (arvlite.core.task_claims)."""
+    task_id = delivery_task_id()
+    claimable = Q(status=Video.Status.UPLOADED)
+    if task_id:
+        claimable |= Q(status=Video.Status.PROCESSING, task_id=task_id)
+    with transaction.atomic():
+        row = Video.objects.select_for_update().filter(claimable, pk=video.pk).first()
+        if row is None:
+            return False
+        if row.status == Video.Status.PROCESSING:
+            logger.warning("video.claim_resumed", video_id=video.pk, attempts=row.attempts)
+            if row.attempts >= MAX_ATTEMPTS:
+                _fail(video, WORKER_LOST)
+                return False
+        Video.objects.filter(pk=video.pk).update(
+            status=Video.Status.PROCESSING,
+            progress=0,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            task_id=task_id,
+            error="",
+        )
+    return True
 
 
 def _set_progress(video_id: int, percent: float) -> None:
@@ -80,7 +100,7 @@ def process_video(video: Video) -> None:
     if original is None:  # its file was deleted since the upload
         _fail(video, EMPTY)
         return
-    workdir = Path(tempfile.mkdtemp(prefix="arvlite-video-"))
+    workdir = work_directory("video")
     try:
         source = workdir / "source"
         _fetch(original, source)

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -213,7 +212,7 @@ class AnalyticsRollupView(CompanyScopedMixin, APIView):
         data.is_valid(raise_exception=True)
         days = data.validated_data["days"]
         company_id = self.company.pk
-        transaction.on_commit(lambda: rollup_views.delay(company_id=company_id, days=days))
+        rollup_views.delay_on_commit(company_id=company_id, days=days)
         last = local_today(self.company)
         first = last - dt.timedelta(days=days - 1)
         body = {"first_day": first, "last_day": last, "status": "queued"}

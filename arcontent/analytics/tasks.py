@@ -6,10 +6,12 @@ from celery import shared_task
 from django.db import OperationalError
 
 from arcontent.analytics import rollups
+from arvlite.core.task_base import AppTask
 from companies.models import Company
 
 
 @shared_task(
+    base=AppTask,  # the project's task_cls anyway; named so the checker knows delay_on_commit
     name="arcontent.rollup_views",
     acks_late=True,
     autoretry_for=(OperationalError,),

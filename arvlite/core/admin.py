@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from arvlite.core.models import WorkerHeartbeat
+from arvlite.core.models import UnsentTask, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -18,4 +18,19 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return _("%(time)s ago") % {"time": timesince(heartbeat.seen_at)}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(UnsentTask)
+class UnsentTaskAdmin(admin.ModelAdmin):
+    """Tasks waiting for the broker: sent again every minute; a growing list means it is away."""
+
+    list_display = ["name", "created_at", "attempts", "error"]
+    list_filter = ["name"]
+    readonly_fields = ["name", "args", "kwargs", "options", "error", "attempts", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""Platform plumbing rows: worker heartbeats."""
+"""Platform plumbing rows: worker heartbeats, tasks waiting for the broker."""
 
 from __future__ import annotations
 
@@ -21,3 +21,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class UnsentTask(models.Model):
+    """A task whose sending after a commit failed (the broker was unreachable): kept here,
+    in the database that just committed the work it belongs to, and sent again by
+    ``core.resend_unsent_tasks`` once the broker answers (arvlite.core.task_base)."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsent task")
+        verbose_name_plural = _("unsent tasks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.created_at:%Y-%m-%d %H:%M})"

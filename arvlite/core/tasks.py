@@ -1,4 +1,5 @@
-"""Platform tasks: the worker heartbeat (which workers are alive) and e-mail delivery."""
+"""Platform tasks: the worker heartbeat (which workers are alive), e-mail delivery, and
+sending again the tasks whose broker was away."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import socket
 from typing import Any
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from arvlite.core.models import WorkerHeartbeat
+from arvlite.core.task_base import AppTask, resend_unsent
 
 
-@shared_task(bind=True, base=DjangoTask, name="core.record_heartbeat", ignore_result=True)
+@shared_task(bind=True, base=AppTask, name="core.record_heartbeat", ignore_result=True)
 def record_heartbeat(self: Any, token: str = "") -> None:
     """Upsert the running worker's heartbeat row (hostname, pid, time); safe to repeat."""
     hostname = self.request.hostname or f"{socket.gethostname()}:in-process"
@@ -27,8 +28,8 @@ def record_heartbeat(self: Any, token: str = "") -> None:
 
 @shared_task(
     bind=True,
-    # What Celery uses under Django anyway; named so the checker knows delay_on_commit.
-    base=DjangoTask,
+    # The project's task_cls anyway; named so the checker knows delay_on_commit.
+    base=AppTask,
     name="core.send_email",
     ignore_result=True,
     autoretry_for=(OSError,),  # SMTP connection problems are transient
@@ -48,3 +49,9 @@ def send_email(
         with default_storage.open(name, "rb") as stored:
             message.attach(filename, stored.read(), mime_type)
     message.send()
+
+
+@shared_task(bind=True, name="core.resend_unsent_tasks", ignore_result=True)
+def resend_unsent_tasks(self: Any) -> int:
+    """Send again the tasks kept while the broker was unreachable (platform-wide)."""
+    return resend_unsent(self.app)
