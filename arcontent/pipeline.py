@@ -69,6 +69,7 @@ def _claim(content: ARContent) -> bool:
         if row.pipeline_status == Pipeline.RUNNING:
             logger.warning("pipeline.claim_resumed", content_id=content.pk, attempts=row.pipeline_attempts)
             if row.pipeline_attempts >= MAX_ATTEMPTS:
+                content.pipeline_attempts = row.pipeline_attempts
                 _fail(content, WORKER_LOST)
                 return False
         ARContent.objects.filter(pk=content.pk).update(
@@ -150,20 +151,26 @@ def _build_outputs(content: ARContent) -> dict[str, Any]:
     return outputs
 
 
+def _held(content: ARContent) -> Q:
+    """The row while ``content``'s run still holds the claim it took: the attempt number
+    fences it, so a run whose claim another delivery took over changes nothing."""
+    return Q(pk=content.pk, pipeline_status=Pipeline.RUNNING, pipeline_attempts=content.pipeline_attempts)
+
+
 def _release(content: ARContent) -> None:
-    ARContent.objects.filter(pk=content.pk, pipeline_status=Pipeline.RUNNING).update(
-        pipeline_status=Pipeline.PENDING
-    )
+    ARContent.objects.filter(_held(content)).update(pipeline_status=Pipeline.PENDING)
 
 
 def _fail(content: ARContent, reason: str) -> None:
     with transaction.atomic():
-        ARContent.objects.filter(pk=content.pk).update(
+        failed = ARContent.objects.filter(_held(content)).update(
             pipeline_status=Pipeline.FAILED,
             pipeline_error=reason,
             pipeline_finished_at=timezone.now(),
             status=ARContent.Status.DRAFT,
         )
+        if not failed:  # the claim was taken over meanwhile: that run decides
+            return
         audit_log(company=content.company, actor=None, action="content.process_failed", target=content,
                   changes={"reason": [None, reason]})  # fmt: skip
         emit(
@@ -181,6 +188,11 @@ def _finish(content: ARContent, outputs: dict[str, Any]) -> None:
     thumbnails = outputs["thumbnails"]
     with transaction.atomic():
         locked = ARContent.objects.select_for_update().get(pk=content.pk)
+        if not ARContent.objects.filter(_held(content)).exists():
+            logger.warning("pipeline.claim_lost", content_id=content.pk, attempt=content.pipeline_attempts)
+            made = [outputs["marker"], outputs.get("enhanced_marker"), *thumbnails.values()]
+            StoredFile.objects.filter(pk__in=[stored.pk for stored in made if stored]).delete()
+            return
         old_files = [locked.marker_id, locked.enhanced_marker_id, locked.thumbnail_small_id,
                      locked.thumbnail_medium_id, locked.thumbnail_large_id]  # fmt: skip
         locked.marker = outputs["marker"]
@@ -328,6 +340,6 @@ def reap_stuck() -> int:
                 )
             else:
                 _release(content)
-                process_content.delay(content.pk)
+                process_content.delay_on_commit(content.pk)  # kept if the broker is away
             touched += 1
     return touched

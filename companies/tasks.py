@@ -13,8 +13,8 @@ from companies.storage_cleanup import cleanup_storage
 def cleanup_storage_task() -> dict[str, int]:
     """Remove file rows without objects and objects without rows, and the left-over scratch
     files of the machine that runs it; returns the report."""
-    scratch = remove_stale_scratch()
-    return {**cleanup_storage().as_dict(), "scratch_removed": scratch.removed}
+    storage = cleanup_storage().as_dict()
+    return {**storage, "scratch_removed": remove_stale_scratch().removed}
 
 
 @shared_task(name="companies.expire_held_files", ignore_result=True)

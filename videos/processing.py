@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -60,8 +60,12 @@ def _claim(video: Video) -> bool:
         if row.status == Video.Status.PROCESSING:
             logger.warning("video.claim_resumed", video_id=video.pk, attempts=row.attempts)
             if row.attempts >= MAX_ATTEMPTS:
+                video.attempts = row.attempts
                 _fail(video, WORKER_LOST)
                 return False
+        # The attempt number fences the claim: a run whose claim was taken over (another
+        # delivery of the same task) changes nothing (see _held).
+        video.attempts = row.attempts + 1
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.PROCESSING,
             progress=0,
@@ -73,8 +77,13 @@ def _claim(video: Video) -> bool:
     return True
 
 
-def _set_progress(video_id: int, percent: float) -> None:
-    Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).update(progress=min(int(percent), 99))
+def _held(video: Video) -> Q:
+    """The row while ``video``'s run still holds the claim it took (status and attempt)."""
+    return Q(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
+
+
+def _set_progress(video: Video, percent: float) -> None:
+    Video.objects.filter(_held(video)).update(progress=min(int(percent), 99))
 
 
 def _store(video: Video, kind: str, data: bytes | Path, name: str) -> StoredFile:
@@ -108,9 +117,9 @@ def process_video(video: Video) -> None:
     except (VideoRejectedError, TranscodeError) as error:
         _fail(video, error.message)
         return
-    except OSError:
+    except (OSError, OperationalError):
         _release(video)
-        raise  # storage trouble: the task retries
+        raise  # storage or database trouble: the task retries
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     _finish(video, outputs)
@@ -138,7 +147,7 @@ def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
         source,
         [(workdir / f"{height}.mp4", height) for height in heights],
         time_limit=TRANSCODE_TIME_LIMIT,
-        progress=functools.partial(_set_progress, video.pk),
+        progress=functools.partial(_set_progress, video),
         info=info,
     )
     outputs: dict[str, Any] = {"info": info}
@@ -157,14 +166,16 @@ def _build(video: Video, source: Path, workdir: Path) -> dict[str, Any]:
 
 
 def _release(video: Video) -> None:
-    Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(status=Video.Status.UPLOADED)
+    Video.objects.filter(_held(video)).update(status=Video.Status.UPLOADED)
 
 
 def _fail(video: Video, reason: str) -> None:
     with transaction.atomic():
-        Video.objects.filter(pk=video.pk).update(
+        failed = Video.objects.filter(_held(video)).update(
             status=Video.Status.FAILED, error=reason, finished_at=timezone.now(), progress=0
         )
+        if not failed:  # the claim was taken over meanwhile: that run decides
+            return
         audit_log(company=video.company, actor=None, action="video.process_failed", target=video,
                   changes={"reason": [None, reason]})  # fmt: skip
         emit("video.failed", company=video.company, subject=video, reason=reason)
@@ -184,6 +195,11 @@ def _finish(video: Video, outputs: dict[str, Any]) -> None:
     info = outputs["info"]
     with transaction.atomic():
         locked = Video.objects.select_for_update().get(pk=video.pk)
+        if (locked.status, locked.attempts) != (Video.Status.PROCESSING, video.attempts):
+            logger.warning("video.claim_lost", video_id=video.pk, attempt=video.attempts)
+            made = [outputs[name].pk for name in FILE_FIELDS if outputs.get(name)]
+            StoredFile.objects.filter(pk__in=made).delete()  # the run that holds the claim stores its own
+            return
         old = [getattr(locked, f"{name}_id") for name in FILE_FIELDS]
         for name in FILE_FIELDS:
             setattr(locked, name, outputs.get(name))
@@ -213,6 +229,6 @@ def reap_stuck() -> int:
                 _fail(video, "Processing did not finish after several attempts. Upload the video again.")
             else:
                 _release(video)
-                process_video_task.delay(video.pk)
+                process_video_task.delay_on_commit(video.pk)  # kept if the broker is away
             touched += 1
     return touched

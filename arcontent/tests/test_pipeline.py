@@ -337,3 +337,13 @@ def test_the_reaper_threshold_follows_the_task_time_limit() -> None:
     stuck_after = pipeline.STUCK_AFTER
     assert stuck_after == timedelta(seconds=process_content.time_limit) + REAP_SLACK
     assert stuck_after < timedelta(minutes=10)
+
+
+def test_a_run_whose_claim_was_taken_over_changes_nothing(company: Company, editor: User) -> None:
+    content = interrupted_job(company, editor, task_id="delivery-1", attempts=2)
+    older_run = ARContent.objects.get(pk=content.pk)
+    older_run.pipeline_attempts = 1  # the first run's claim, taken over by the second
+    pipeline._fail(older_run, "the older run's failure")
+    pipeline._release(older_run)
+    content.refresh_from_db()
+    assert (content.pipeline_status, content.pipeline_error, content.status) == ("running", "", S.PROCESSING)

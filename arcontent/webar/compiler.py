@@ -140,7 +140,8 @@ def compile_target(image: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> Compile
         raise CompileError("Only JPEG and PNG images can be compiled into an AR target.")
     node = shutil.which("node") or "node"
 
-    with tempfile.TemporaryDirectory(prefix="arvlite-mind-") as workdir:
+    # The prefix of arvlite.core.scratch.work_directory: left behind by a killed worker, it is cleaned up.
+    with tempfile.TemporaryDirectory(prefix="arvlite-work-mind-") as workdir:
         source = Path(workdir) / ("marker.png" if image.startswith(_PNG_MAGIC) else "marker.jpg")
         output = Path(workdir) / "target.mind"
         source.write_bytes(image)

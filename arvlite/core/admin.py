@@ -27,7 +27,9 @@ class UnsentTaskAdmin(admin.ModelAdmin):
 
     list_display = ["name", "created_at", "attempts", "error"]
     list_filter = ["name"]
-    readonly_fields = ["name", "args", "kwargs", "options", "error", "attempts", "created_at"]
+    # Not the arguments: an e-mail's carry its text, with sign-in and invitation links.
+    fields = ("name", "error", "attempts", "created_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,9 +3,9 @@
 The cache holds nothing that must not be lost: rate-limit buckets, analytics figures, the
 viewer's dropped-snapshot markers. Django's backend raises redis-py's errors to the caller,
 so with Redis stopped every throttled API request answered 500. Here a failed call logs
-one line, answers as an empty cache would (a miss; a write that did not happen) and trips
-the breaker of ``arvlite.core.redis``, so the next ``REDIS_RETRY_SECONDS`` skip Redis at
-once instead of each waiting for a connection timeout. Rate limits are then not enforced
+one line and answers as an empty cache would (a miss; a write that did not happen); a lost
+connection or a timeout also trips the breaker of ``arvlite.core.redis``, so the next
+``REDIS_RETRY_SECONDS`` skip Redis at once instead of each waiting for a timeout. Rate limits are then not enforced
 for those seconds: serving people beats refusing everyone.
 """
 
@@ -16,9 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+import structlog
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from arvlite.core import redis as shared_redis
+
+logger = structlog.get_logger(__name__)
 
 
 def _fail_open(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -32,8 +35,11 @@ def _fail_open(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], C
                 return fallback(*args)
             try:
                 return method(self, *args)
-            except redis.RedisError as error:
-                shared_redis.mark_down(error)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                shared_redis.mark_down(error)  # Redis is away: skip it for a few seconds
+                return fallback(*args)
+            except redis.RedisError as error:  # it answered, with an error (full, wrong type)
+                logger.warning("cache.error", error=str(error))
                 return fallback(*args)
 
         return guarded

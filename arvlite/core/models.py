@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +30,10 @@ class UnsentTask(models.Model):
     ``core.resend_unsent_tasks`` once the broker answers (arvlite.core.task_base)."""
 
     name = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    options = models.JSONField(default=dict)
+    # Django's encoder: an eta, a UUID or a Decimal among them is kept, not lost.
+    args = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    kwargs = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    options = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

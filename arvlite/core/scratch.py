@@ -4,15 +4,18 @@ A web process spools a large upload to a temporary file, a media worker copies a
 into a work directory; both remove them when they finish — but a process killed mid-way
 (SIGKILL, OOM, a redeploy) leaves them behind, and nothing else ever would: a fault probe
 found a 167 MB upload spool and 57–63 MB transcode directories left by killed processes.
-Our work directories are named ``arvlite-*`` (see ``work_directory``); Django names its
+Our work directories are named ``arvlite-work-*`` (see ``work_directory``); Django names its
 upload spools ``tmp*.upload*`` in FILE_UPLOAD_TEMP_DIR (or the system's temporary
-directory). Anything of those names untouched for SCRATCH_MAX_AGE_SECONDS — far longer than
-any task's time limit or any upload's pause — belongs to no running process.
+directory). Anything of those names, owned by this process's user, untouched for
+SCRATCH_MAX_AGE_SECONDS — far longer than any task's time limit or any upload's pause —
+belongs to no running process. Symbolic links are never followed nor removed.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ import structlog
 from django.conf import settings
 
 logger = structlog.get_logger(__name__)
-WORK_PREFIX = "arvlite-"
+WORK_PREFIX = "arvlite-work-"
 UPLOAD_SPOOL_PATTERN = "tmp*.upload*"
 
 
@@ -35,21 +38,16 @@ def work_directory(purpose: str) -> Path:
 class ScratchReport:
     removed: int = 0
     bytes_freed: int = 0
+    skipped: int = 0  # could not be read or removed (logged)
 
 
-def _size(path: Path) -> int:
-    if path.is_dir():
-        return sum(child.stat().st_size for child in path.rglob("*") if child.is_file())
-    return path.stat().st_size
-
-
-def _last_touched(path: Path) -> float:
-    """The newest modification time in ``path`` (a directory's own time misses writes to
-    files already in it)."""
-    times = [path.stat().st_mtime]
-    if path.is_dir():
-        times.extend(child.stat().st_mtime for child in path.rglob("*"))
-    return max(times)
+def _tree(path: Path) -> list[os.stat_result]:
+    """lstat of ``path`` and, for a directory, of everything under it (links not followed)."""
+    stats = [path.lstat()]
+    if stat.S_ISDIR(stats[0].st_mode):
+        for folder, directories, files in os.walk(path):  # os.walk follows no link by default
+            stats.extend((Path(folder) / name).lstat() for name in [*directories, *files])
+    return stats
 
 
 def _candidates() -> set[Path]:
@@ -65,14 +63,22 @@ def remove_stale_scratch(*, max_age_seconds: int | None = None) -> ScratchReport
     report = ScratchReport()
     for path in sorted(_candidates()):
         try:
-            if _last_touched(path) >= cutoff:
+            own = path.lstat()
+            if stat.S_ISLNK(own.st_mode) or own.st_uid != os.geteuid():
                 continue
-            size = _size(path)
-            if path.is_dir():
+            tree = _tree(path)
+            if max(entry.st_mtime for entry in tree) >= cutoff:
+                continue  # the newest write anywhere in it counts, not the directory's own time
+            size = sum(entry.st_size for entry in tree if stat.S_ISREG(entry.st_mode))
+            if stat.S_ISDIR(own.st_mode):
                 shutil.rmtree(path)
             else:
                 path.unlink()
         except FileNotFoundError:  # its process finished and removed it meanwhile
+            continue
+        except OSError as error:  # one unreadable entry never stops the rest
+            logger.warning("scratch.skipped", path=str(path), error=str(error))
+            report.skipped += 1
             continue
         report.removed += 1
         report.bytes_freed += size

@@ -47,28 +47,42 @@ class AppTask(DjangoTask):
 
 
 def resend_unsent(app: Any) -> int:
-    """Send the kept tasks again, oldest first; stop at the first failure (the broker is
-    still away). Returns how many were sent."""
+    """Send the kept tasks again, oldest first; stop at the first broker failure (it is
+    still away). Returns how many were sent. Each row is sent and deleted in its own
+    transaction, so one that cannot be sent never makes the others go twice."""
     from arvlite.core.models import UnsentTask
 
     sent = 0
-    with transaction.atomic():
-        # skip_locked: two overlapping runs never send the same row twice.
-        for unsent in UnsentTask.objects.select_for_update(skip_locked=True)[:RESEND_BATCH]:
-            task = app.tasks.get(unsent.name)
+    for pk in list(UnsentTask.objects.values_list("pk", flat=True)[:RESEND_BATCH]):
+        with transaction.atomic():
+            # skip_locked: two overlapping runs never send the same row twice.
+            unsent = UnsentTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if unsent is None:  # sent by an overlapping run
+                continue
             try:
-                if task is None:  # renamed or removed since: sent by name, routed by name
-                    app.send_task(unsent.name, unsent.args, unsent.kwargs, **unsent.options)
-                else:
-                    task.apply_async(unsent.args, unsent.kwargs, **unsent.options)
+                _send(app, unsent)
             except BrokerUnreachable as error:
-                UnsentTask.objects.filter(pk=unsent.pk).update(
-                    attempts=unsent.attempts + 1, error=str(error)[:2000]
-                )
+                _count_failure(unsent, error)
                 logger.warning("task.resend_failed", task=unsent.name, error=str(error))
                 break
+            except Exception as error:  # a task that cannot be sent as kept: try the next ones
+                _count_failure(unsent, error)
+                logger.exception("task.resend_refused", task=unsent.name)
+                continue
             unsent.delete()
             sent += 1
     if sent:
         logger.info("task.resent", count=sent)
     return sent
+
+
+def _send(app: Any, unsent: Any) -> None:
+    task = app.tasks.get(unsent.name)
+    if task is None:  # renamed or removed since: sent by name, routed by name
+        app.send_task(unsent.name, unsent.args, unsent.kwargs, **unsent.options)
+    else:
+        task.apply_async(unsent.args, unsent.kwargs, **unsent.options)
+
+
+def _count_failure(unsent: Any, error: Exception) -> None:
+    type(unsent).objects.filter(pk=unsent.pk).update(attempts=unsent.attempts + 1, error=str(error)[:2000])

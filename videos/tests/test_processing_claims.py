@@ -6,9 +6,11 @@ The worker-kill itself, with a real worker process: test_worker_killed.py."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.test.testcases import TestCase
 from django.utils import timezone
 
 from arcontent.models import ARContent
@@ -19,7 +21,7 @@ from companies.models import Company
 from videos import processing
 from videos.models import Video
 from videos.tasks import process_video
-from videos.tests.factories import make_video
+from videos.tests.factories import clip_bytes, make_video
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +85,38 @@ def test_the_reaper_waits_exactly_the_task_time_limit(content: ARContent) -> Non
     within = interrupted(content, task_id="alive", minutes_ago=minutes - 1)
     lost = interrupted(content, task_id="lost", minutes_ago=minutes + 1)
 
-    assert processing.reap_stuck() == 1  # the requeued task runs in process here (eager)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # it is sent after the release commits
+        assert processing.reap_stuck() == 1  # and runs in process here (eager)
     within.refresh_from_db()
     lost.refresh_from_db()
     assert within.status == Video.Status.PROCESSING
     assert lost.status == Video.Status.READY
     assert lost.attempts == 2
+
+
+def test_a_run_whose_claim_was_taken_over_changes_nothing(content: ARContent) -> None:
+    """Two deliveries of one task running at once (a broker handing the message out again):
+    the attempt number fences the claim, so only the newer run decides."""
+    from types import SimpleNamespace
+
+    from companies.files import stored_file_create
+    from companies.models import StoredFile
+
+    video = interrupted(content, task_id="delivery-1", attempts=2)
+    with company_scope(content.company):
+        older_run = Video.objects.select_related("company").get(pk=video.pk)
+        older_run.attempts = 1  # what the first run took, before the second took it over
+
+        processing._set_progress(older_run, 80)
+        processing._fail(older_run, "the older run's failure")
+        made = stored_file_create(company=content.company, kind=StoredFile.Kind.RENDITION,
+                                  content=io.BytesIO(clip_bytes(width=160, height=120)), original_name="720p.mp4",
+                                  project=content.project)  # fmt: skip
+        processing._finish(older_run, {"info": SimpleNamespace(), "rendition_720": made})
+
+        video.refresh_from_db()
+        assert (video.status, video.progress, video.error) == (Video.Status.PROCESSING, 24, "")
+        assert video.rendition_720_id is None
+        assert not StoredFile.objects.filter(pk=made.pk).exists(), (
+            "the older run's outputs are not left behind"
+        )

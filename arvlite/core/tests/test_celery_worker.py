@@ -86,3 +86,17 @@ def test_queued_tasks_are_kept_under_the_runs_own_key_prefix(celery_worker: Any)
     record_heartbeat.apply_async(kwargs={"token": "queued"}, queue="default")
     assert broker.llen(queue_key("default")) == 1
     assert not WorkerHeartbeat.objects.filter(token="queued").exists()  # no worker took it
+
+
+@pytest.mark.django_db
+def test_a_kept_task_that_cannot_be_sent_does_not_hold_back_the_others() -> None:
+    from arvlite.core.models import UnsentTask
+    from arvlite.core.task_base import resend_unsent
+
+    refused = UnsentTask.objects.create(name="core.record_heartbeat", kwargs={"no_such_argument": 1})
+    UnsentTask.objects.create(name="core.record_heartbeat", kwargs={"token": "resent"})
+    assert resend_unsent(app) == 1  # eager here: sending runs the task in process
+    assert WorkerHeartbeat.objects.filter(token="resent").exists()
+    refused.refresh_from_db()
+    assert refused.attempts == 2
+    assert "no_such_argument" in refused.error

@@ -89,3 +89,25 @@ def test_the_operators_command_reports_what_it_removed(scratch: tuple[Path, Path
 
     call_command("cleanup_storage", stdout=out)
     assert "Storage: 0 of" in out.getvalue()
+
+
+def test_links_and_other_users_entries_are_left_alone(scratch: tuple[Path, Path], tmp_path: Path) -> None:
+    system, _ = scratch
+    outside = tmp_path / "precious"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"x")
+    planted = system / "arvlite-work-planted"
+    planted.symlink_to(outside, target_is_directory=True)
+    foreign = work_directory("video")
+    (foreign / "source").write_bytes(b"x")
+    age(outside, 7 * HOURS)
+    age(foreign, 7 * HOURS)
+    if os.geteuid() == 0:  # root can hand the directory to another user, as on a shared machine
+        os.chown(foreign, 4242, 4242)
+
+    report = remove_stale_scratch()
+
+    assert (outside / "keep.txt").exists()
+    assert planted.is_symlink()
+    assert foreign.exists() is (os.geteuid() == 0)
+    assert report.skipped == 0
