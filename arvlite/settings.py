@@ -136,6 +136,13 @@ if not env.str("DATABASE_URL", default=""):
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'arvlite.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.positive_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus one retry of a read whose connection dropped (see the module).
+    DATABASES["default"]["ENGINE"] = "arvlite.core.db.postgresql"
+    # Fail fast, into a 503, when the server does not answer instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.positive_int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded run serves requests in threads: take the write lock when a transaction
     # starts (SQLite has no row locks) and wait for it instead of failing with "database is
@@ -359,9 +366,19 @@ CELERY_TASK_ROUTES = {
     "arcontent.process_*": {"queue": "media"},
     "videos.process_*": {"queue": "media"},
 }
-# acks_late on Redis: an unacknowledged task is redelivered after this many seconds, so it
-# must outlast the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
+# acks_late on Redis: an unacknowledged task is redelivered after this many seconds, counted
+# from when a worker took the message (a retry's countdown and a wait for a free process
+# come first), so it is hours, far past the longest task: a second delivery of a task
+# still running would redo its work. A worker machine lost for good is the reapers' case
+# (arvlite.core.task_claims), well before this. The connect timeout keeps a request that
+# sends a task from hanging on an unreachable broker (arvlite.core.task_base).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env.positive_int("CELERY_VISIBILITY_TIMEOUT", default=6 * 3600),
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT * 4,
+}
+# A worker that loses the broker stops its running late-acknowledged tasks (their messages
+# come back to the queue) instead of finishing them beside their redelivery.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
@@ -520,6 +537,9 @@ if STORAGE_BACKEND == "s3":
             "transfer_config": bounded_transfer_config(
                 max_concurrency=env.positive_int("AWS_S3_MAX_CONCURRENCY", default=2)
             ),
+            "connect_timeout": env.positive_int("AWS_S3_CONNECT_TIMEOUT", default=5),
+            "read_timeout": env.positive_int("AWS_S3_READ_TIMEOUT", default=60),
+            "max_attempts": env.positive_int("AWS_S3_MAX_ATTEMPTS", default=3),
         },
     }
 else:

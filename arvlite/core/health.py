@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,9 +15,16 @@ PROBE_TIMEOUT_SECONDS = 2
 
 
 def check_database() -> None:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    """A new connection, not the process's own: a database that refuses connections must
+    show even while a connection opened before keeps working (or after it was dropped and
+    the next request would open one)."""
+    probe = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        probe.close()
 
 
 def check_redis() -> None:

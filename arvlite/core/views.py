@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,6 +11,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from arvlite.core.api.errors import SERVER_ERROR_MESSAGE, error_body
+from arvlite.core.outages import Outage, outage_of
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -41,8 +43,22 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this handler while it handles the exception, so the exception is at hand.
+    outage = outage_of(sys.exc_info()[1])
+    if outage is not None:
+        return _unavailable(request, outage)
     if _wants_json(request):
         body = error_body(status_code=500, code="server_error", message=SERVER_ERROR_MESSAGE)
         return JsonResponse(body, status=500)
     # The 500 page must not depend on context processors that might be what failed.
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def _unavailable(request: HttpRequest, outage: Outage) -> HttpResponse:
+    if _wants_json(request):
+        body = error_body(status_code=503, code=outage.code, message=outage.message())
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:  # static like the 500 page: the context processors would need the database
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response["Retry-After"] = str(outage.retry_after)
+    return response

@@ -21,6 +21,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
 from arvlite.core.logging import current_request_id
+from arvlite.core.outages import Outage, outage_of
 
 logger = structlog.get_logger(__name__)
 
@@ -66,6 +67,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF EXCEPTION_HANDLER: every exception becomes the documented error body."""
     exc = _as_drf_exception(exc)
     response = exception_handler(exc, context)
+    outage = outage_of(exc) if response is None else None
+    if outage is not None:
+        set_rollback()
+        logger.warning("dependency unavailable", code=outage.code, error=repr(exc)[:300])
+        return outage_response(outage)
     if response is None:
         set_rollback()
         logger.exception("unhandled API error", exc_info=exc)
@@ -92,6 +98,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.Throttled) and wait is not None:
         body["retry_after"] = int(wait)
     response.data = body
+    return response
+
+
+def outage_response(outage: Outage) -> Response:
+    body = error_body(status_code=503, code=outage.code, message=outage.message())
+    response = Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    response["Retry-After"] = str(outage.retry_after)
     return response
 
 

@@ -32,6 +32,7 @@ _STANDARD_ERRORS = {
     "404": "Not found (or in a company you are not a member of).",
     "429": "Too many requests.",
     "500": "Server error.",
+    "503": "Briefly unavailable (the database dropped or refused the connection): retry after Retry-After.",
 }
 
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
@@ -55,8 +56,19 @@ class SharedClientS3Storage(S3Storage):
     across a fork.
     """
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(
+        self, *, connect_timeout: float = 5, read_timeout: float = 60, max_attempts: int = 3, **settings: Any
+    ) -> None:
         super().__init__(**settings)
+        # Bounded waits, so that S3 being away answers 503 within seconds: botocore's own
+        # defaults wait 60 s for each connection and try up to 5 times.
+        self.client_config: Config = self.client_config.merge(
+            Config(
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+                retries={"mode": "standard", "max_attempts": max_attempts},
+            )
+        )
         self._init_process_state()
 
     def _init_process_state(self) -> None:

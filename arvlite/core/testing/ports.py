@@ -48,6 +48,8 @@ def free_port(host: str = LOOPBACK) -> int:
 def port_is_free(port: int, host: str = LOOPBACK) -> bool:
     """Whether ``port`` can be bound on ``host`` now (no other program holds it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As servers bind: connections of a stopped server left in TIME_WAIT do not hold it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

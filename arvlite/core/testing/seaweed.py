@@ -104,7 +104,12 @@ def s3_ready_check(endpoint: str, bucket: str) -> Callable[[], bool]:
 
 
 def start_seaweedfs(
-    workdir: Path, *, timeout: float = 60, s3_port: int | None = None, attempts: int = 3
+    workdir: Path,
+    *,
+    timeout: float = 60,
+    s3_port: int | None = None,
+    attempts: int = 3,
+    bucket: str | None = None,
 ) -> SeaweedServer:
     """Run ``weed mini`` on free loopback ports (``s3_port`` to pin the S3 one), create a
     bucket, and return once S3 answers authenticated requests. Raises PortUnavailableError when
@@ -120,7 +125,7 @@ def start_seaweedfs(
     identity = {"name": "test", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
                 "actions": ["Admin", "Read", "Write", "List", "Tagging"]}  # fmt: skip
     (workdir / "s3.json").write_text(json.dumps({"identities": [identity]}))
-    bucket = f"arvlite-{uuid.uuid4().hex[:8]}"
+    bucket = bucket or f"arvlite-{uuid.uuid4().hex[:8]}"  # given: a restart on a kept workdir
     for attempt in range(1, attempts + 1):
         ports = _choose_ports(s3_port)
         log = workdir / "weed.log"
@@ -172,6 +177,8 @@ def s3_storage_options(server: SeaweedServer, *, location: str = "") -> dict[str
             "file_overwrite": False,
             "location": location,
             "transfer_config": bounded_transfer_config(max_concurrency=2),
+            "connect_timeout": 2,
+            "max_attempts": 2,
         },
     }
 

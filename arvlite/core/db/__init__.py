@@ -1,0 +1,1 @@
+"""Database backends of ARVlite (``ENGINE = "arvlite.core.db.postgresql"``)."""
