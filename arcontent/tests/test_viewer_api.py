@@ -304,3 +304,56 @@ def test_session_reports(playable: ARContent) -> None:
     assert len(rows) == 1
     assert (rows[0].duration_seconds, rows[0].video_played, rows[0].os) == (12, True, "Android 14")
     assert rows[0].ended_at is not None
+
+
+def _report(uid: str, **body: Any) -> Any:
+    body.setdefault("session_id", str(uuid.uuid4()))
+    return Client().post(
+        f"/api/viewer/ar/{uid}/sessions", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_a_session_report_names_only_a_video_of_its_own_content(
+    playable: ARContent, company: Any, other_company: Any
+) -> None:
+    own = playable.videos.get()
+    foreign = make_video(published(other_company), title="Someone else's")
+    sibling = make_video(published(company), title="Another print of the same studio")
+    uid = str(playable.unique_id)
+
+    assert _report(uid, event="start", video_id=own.pk).status_code == 202
+    for stranger in (foreign.pk, sibling.pk, 10**12):
+        refused = _report(uid, event="start", video_id=stranger)
+        assert refused.status_code == 400, stranger
+        contract.validate(refused.json(), contract.ERROR)
+        assert refused.json()["errors"] == {"video_id": ["Not a video of this content."]}
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.PAUSED])
+def test_no_session_is_taken_for_content_that_is_not_published(company: Any, status: str) -> None:
+    content = make_content(company, status=status)
+    make_video(content)
+    refused = _report(str(content.unique_id), event="start")
+    assert refused.status_code == 409
+    contract.validate(refused.json(), contract.ERROR)
+    assert refused.json()["reason"] == "content_not_active"
+
+
+def test_a_deactivated_companys_prints_stop_playing_and_come_back_with_it(
+    playable: ARContent, company: Any
+) -> None:
+    uid = str(playable.unique_id)
+    assert manifest(uid).status_code == 200
+    from companies.services import company_set_status
+
+    company_set_status(company=company, actor=None, status=company.Status.DEACTIVATED)
+    assert check(uid) == {"content_available": False, "reason": "content_not_active"}
+    assert manifest(uid).status_code == 409
+    assert _report(uid, event="start").status_code == 409
+    page = get(f"/view/{uid}", HTTP_ACCEPT="text/html")
+    assert page.status_code == 409
+    assert 'data-reason="content_not_active"' in page.content.decode()
+
+    company_set_status(company=company, actor=None, status=company.Status.ACTIVE)
+    assert check(uid) == {"content_available": True}
+    assert manifest(uid).status_code == 200

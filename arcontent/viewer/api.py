@@ -217,8 +217,10 @@ def session_report(request: HttpRequest, uid: str) -> HttpResponse:
     snapshot = _existing(request, uid)
     if isinstance(snapshot, HttpResponse):
         return snapshot
+    if snapshot.static_reason is not None:  # nothing plays, so no session of it is real
+        return _reason_error(snapshot.static_reason)
     try:
-        report = parse_session_report(request)
+        report = parse_session_report(request, video_ids=snapshot.videos.keys())
     except SessionReportError as error:
         return _error(400, error.code, error.message, errors=error.errors)
     hotpath.record_session_event(snapshot, _visit(request), report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,7 +26,9 @@ class SessionReportError(Exception):
         self.code, self.message, self.errors = code, message, errors or {}
 
 
-def parse_session_report(request: HttpRequest) -> SessionReport:
+def parse_session_report(request: HttpRequest, *, video_ids: Collection[int]) -> SessionReport:
+    """The report in ``request``; its ``video_id``, when given, must be one of ``video_ids``
+    (the content's playable videos), never another content's or company's."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
         raise SessionReportError("parse_error", _("The body must be JSON of at most 4 KB."))
@@ -35,10 +38,10 @@ def parse_session_report(request: HttpRequest) -> SessionReport:
         raise SessionReportError("parse_error", _("The body is not valid JSON.")) from error
     if not isinstance(body, dict):
         raise SessionReportError("parse_error", _("The body must be a JSON object."))
-    return _validate(body)
+    return _validate(body, video_ids)
 
 
-def _validate(body: dict[str, Any]) -> SessionReport:
+def _validate(body: dict[str, Any], video_ids: Collection[int]) -> SessionReport:
     errors: dict[str, list[str]] = {}
     report: dict[str, Any] = {}
     try:
@@ -63,6 +66,8 @@ def _validate(body: dict[str, Any]) -> SessionReport:
     if video_id is not None:
         if isinstance(video_id, bool) or not isinstance(video_id, int) or video_id < 1:
             errors["video_id"] = [_("A positive whole number.")]
+        elif video_id not in video_ids:
+            errors["video_id"] = [_("Not a video of this content.")]
         else:
             report["video_id"] = video_id
     position = body.get("position_seconds")

@@ -167,8 +167,8 @@ def scene_object(content: ARContent) -> dict[str, Any]:
 def _static_reason(content: ARContent, marker: StoredFile | None) -> str | None:
     if content.status == ARContent.Status.EXPIRED:
         return SUBSCRIPTION_EXPIRED
-    if content.status != ARContent.Status.ACTIVE:
-        return CONTENT_NOT_ACTIVE
+    if content.status != ARContent.Status.ACTIVE or not content.company.is_active:
+        return CONTENT_NOT_ACTIVE  # a deactivated company's prints stop playing with it
     generating = content.pipeline_status in (ARContent.Pipeline.PENDING, ARContent.Pipeline.RUNNING)
     if marker is None and not generating:
         return MARKER_IMAGE_NOT_AVAILABLE

@@ -454,3 +454,14 @@ def test_members_of_a_deactivated_company_cannot_fetch_its_files(
     company.status = Company.Status.DEACTIVATED
     company.save()
     assert client.get(f"/files/{stored.key}").status_code == 404
+
+
+def test_signed_links_stop_working_when_the_company_is_deactivated(client: Client, company: Company) -> None:
+    url = file_url(stored_png(company).key)  # local storage: served by /files/ with its signature
+    assert client.get(url).status_code == 200
+    company.status = Company.Status.DEACTIVATED
+    company.save()
+    assert client.get(url).status_code == 404
+    company.status = Company.Status.ACTIVE
+    company.save()
+    assert client.get(url).status_code == 200

@@ -18,11 +18,18 @@ from companies.models import Company, Membership, StoredFile
 
 def _allowed(request: HttpRequest, key: str) -> bool:
     expires, given = request.GET.get("expires", ""), request.GET.get("signature", "")
-    if expires.isascii() and expires.isdigit() and given:
-        return int(expires) >= time.time() and signature_is_valid(key, int(expires), given)
-    user = request.user
     company_id = company_id_of(key)
-    if not user.is_authenticated or company_id is None:
+    if company_id is None:
+        return False
+    if expires.isascii() and expires.isdigit() and given:
+        return (
+            int(expires) >= time.time()
+            and signature_is_valid(key, int(expires), given)
+            # links handed out before a company was deactivated stop working with it
+            and Company.objects.filter(pk=company_id, status=Company.Status.ACTIVE).exists()
+        )
+    user = request.user
+    if not user.is_authenticated:
         return False
     return Membership.objects.filter(
         user=user, company_id=company_id, company__status=Company.Status.ACTIVE
