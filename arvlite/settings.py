@@ -610,6 +610,10 @@ LOG_FORMAT = env.choice("LOG_FORMAT", choices=("json", "console"), default="cons
 LOG_LEVEL = env.choice("LOG_LEVEL", choices=("debug", "info", "warning", "error"), default="info").upper()
 LOGGING_CONFIG = None  # arvlite.core.logging configures structlog + stdlib logging below
 
+# /metrics answers a scraper with "Authorization: Bearer <METRICS_TOKEN>", or one whose direct
+# address is in METRICS_ALLOWED_NETWORKS (never a proxy's address), and 404 anyone else.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

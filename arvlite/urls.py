@@ -23,7 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", include("django_prometheus.urls")),  # /metrics
+    path("metrics", health.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("files/<path:key>", serve_file, name="stored-file"),
     path("", include("arcontent.viewer.urls")),

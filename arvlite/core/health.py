@@ -1,15 +1,19 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers and orchestrators, and the metrics
+endpoint for Prometheus."""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from collections.abc import Callable
 
 import redis
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_prometheus.exports import ExportToDjangoView  # type: ignore[import-untyped]
 
 PROBE_TIMEOUT_SECONDS = 2
 
@@ -72,3 +76,30 @@ def readyz(request: HttpRequest) -> JsonResponse:
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def _may_scrape(request: HttpRequest) -> bool:
+    """A bearer METRICS_TOKEN, or a direct peer in METRICS_ALLOWED_NETWORKS. The peer is
+    REMOTE_ADDR, never a forwarded header: behind a proxy on this host every visitor would
+    look like the proxy, so its address must not be listed."""
+    token = settings.METRICS_TOKEN
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(
+        peer in ipaddress.ip_network(network, strict=False) for network in settings.METRICS_ALLOWED_NETWORKS
+    )
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' text format for a scraper that may read it; 404 for anyone else (the
+    figures name routes and volumes)."""
+    if not _may_scrape(request):
+        raise Http404
+    return ExportToDjangoView(request)

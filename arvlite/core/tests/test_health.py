@@ -52,8 +52,34 @@ def test_it_skips_redis_when_none_is_configured(client: Client, settings: Any) -
     assert client.get("/readyz").json()["checks"] == {"database": "ok"}
 
 
-def test_it_exposes_prometheus_metrics(client: Client) -> None:
+def test_metrics_answer_a_scraper_with_the_token(client: Client, settings: Any) -> None:
+    settings.METRICS_TOKEN = "scrape-me"
     client.get("/healthz")
-    response = client.get("/metrics")
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me")
     assert response.status_code == 200
     assert b"django_http_requests_total_by_method_total" in response.content
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer wrong", "Bearer ", "scrape-me", "Basic c2NyYXBlLW1l"]
+)
+def test_metrics_are_hidden_from_anyone_else(
+    client: Client, settings: Any, authorization: str | None
+) -> None:
+    settings.METRICS_TOKEN = "scrape-me"
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    assert client.get("/metrics", **headers).status_code == 404
+
+
+def test_without_a_token_nobody_reads_metrics(client: Client, settings: Any) -> None:
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 404
+
+
+def test_metrics_answer_the_allowed_networks_by_direct_address_only(client: Client, settings: Any) -> None:
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_NETWORKS = ["10.1.0.0/16"]
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="10.2.0.1").status_code == 404
+    # A forwarded header names no one: only the peer that connected counts.
+    assert client.get("/metrics", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 404

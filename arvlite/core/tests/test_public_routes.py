@@ -22,7 +22,7 @@ from videos.tests.factories import make_video
 
 # Route name → who may use it. "viewer": the public viewer (anyone, content by its secret id).
 OUTSIDE_ROUTES = {
-    "healthz": "anyone", "readyz": "anyone", "prometheus-django-metrics": "anyone (network-restricted in production)",
+    "healthz": "anyone", "readyz": "anyone", "metrics": "a scraper with METRICS_TOKEN or from METRICS_ALLOWED_NETWORKS",
     "stored-file": "signed link or member session", "schema": "anyone", "swagger-ui": "anyone", "redoc": "anyone",
     "set_language": "anyone", "login": "anyone", "logout": "signed in", "begin": "anyone", "complete": "anyone",
     "idp_launch": "anyone", "app_launch": "anyone", "disconnect": "signed in", "disconnect_individual": "signed in",
