@@ -18,7 +18,7 @@ from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import scopes_disabled
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
-from companies.models import Company, CompanyApiKey
+from companies.models import Company, CompanyApiKey, User
 
 KEY_PREFIX = "arv"
 # Keys act for integrations, never as the company's owner.
@@ -70,6 +70,28 @@ def api_key_revoke(*, api_key: CompanyApiKey, actor: Actor) -> CompanyApiKey:
         api_key.save(update_fields=["revoked_at"])
         audit_log(company=api_key.company, actor=actor, action="api_key.revoke", target=api_key)
     return api_key
+
+
+@transaction.atomic
+def api_keys_follow_member(*, company: Company, user: User, role: str | None, actor: Actor) -> int:
+    """Revoke the keys ``user`` created in ``company`` that their ``role`` no longer covers
+    (``None``: they left). A key was bounded by its creator's role; without this, someone
+    removed from a company kept its power through the keys they made. Audited with the
+    reason; returns how many were revoked."""
+    revoked = 0
+    keys = CompanyApiKey.objects.select_for_update().filter(
+        company=company, created_by=user, revoked_at__isnull=True
+    )
+    for api_key in keys:
+        if role is not None and role_allows(role, api_key.role):
+            continue
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        reason = "creator_left" if role is None else "creator_role_lowered"
+        audit_log(company=company, actor=actor, action="api_key.revoke", target=api_key,
+                  changes={"reason": [None, reason]})  # fmt: skip
+        revoked += 1
+    return revoked
 
 
 class ApiKeyError(Exception):

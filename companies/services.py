@@ -15,6 +15,7 @@ from arvlite.core.encryption import encrypt
 from arvlite.core.roles import Role
 from companies.accounts import EMAIL_NOT_VERIFIED, EmailNotVerifiedError, email_confirmation_pending
 from companies.actors import Actor
+from companies.api_keys import api_keys_follow_member
 from companies.audit import audit_log
 from companies.models import Company, Membership, User
 
@@ -193,6 +194,7 @@ def membership_set(*, company: Company, user: User, role: str, actor: Actor = No
     if not created:
         membership.role = role
         membership.save(update_fields=["role"])
+        api_keys_follow_member(company=company, user=user, role=role, actor=actor)
     audit_log(
         company=company,
         actor=actor,
@@ -216,4 +218,5 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
         target=membership,
         changes={"role": [membership.role, None]},
     )
+    api_keys_follow_member(company=membership.company, user=membership.user, role=None, actor=actor)
     membership.delete()

@@ -375,3 +375,48 @@ def test_an_invitation_revoked_after_the_link_was_checked_is_refused(company: Co
     invitations.invitation_revoke(invitation=checked, actor=owner)
     with pytest.raises(ValidationError, match="no longer valid"):
         invitations.invitation_accept(token=token, user=UserFactory(email="late@example.com"))
+
+
+def _key_made_by(client: APIClient, company: Company, role: str) -> str:
+    response = client.post(
+        f"/api/v1/companies/{company.slug}/api-keys/", {"name": f"Lab {role}", "role": role}
+    )
+    assert response.status_code == 201, response.content
+    return str(response.json()["key"])
+
+
+def _key_works(secret: str, company: Company) -> bool:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    return client.get(f"/api/v1/companies/{company.slug}/members/").status_code == 200
+
+
+def test_the_keys_of_a_member_who_leaves_stop_working(
+    api_client_for: Clients, company: Company, owner: User, manager: User
+) -> None:
+    theirs = _key_made_by(api_client_for(manager), company, "editor")
+    owners = _key_made_by(api_client_for(owner), company, "editor")
+    with company_scope(company):
+        membership = Membership.objects.get(user=manager)
+    url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
+    assert api_client_for(owner).delete(url).status_code == 204
+
+    assert not _key_works(theirs, company)
+    assert _key_works(owners, company)  # only the leaver's keys
+    with company_scope(company):
+        revoked = AuditEntry.objects.get(action="api_key.revoke")
+    assert revoked.changes == {"reason": [None, "creator_left"]}
+
+
+def test_a_lowered_role_revokes_the_keys_it_no_longer_covers(
+    api_client_for: Clients, company: Company, owner: User, manager: User
+) -> None:
+    managing = _key_made_by(api_client_for(manager), company, "manager")
+    viewing = _key_made_by(api_client_for(manager), company, "viewer")
+    with company_scope(company):
+        membership = Membership.objects.get(user=manager)
+    url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
+    assert api_client_for(owner).patch(url, {"role": "editor"}).status_code == 200
+
+    assert not _key_works(managing, company)  # more than an editor may hand out
+    assert _key_works(viewing, company)
