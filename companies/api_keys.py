@@ -79,18 +79,20 @@ def api_keys_follow_member(*, company: Company, user: User, role: str | None, ac
     removed from a company kept its power through the keys they made. Audited with the
     reason; returns how many were revoked."""
     revoked = 0
-    keys = CompanyApiKey.objects.select_for_update().filter(
-        company=company, created_by=user, revoked_at__isnull=True
-    )
-    for api_key in keys:
-        if role is not None and role_allows(role, api_key.role):
-            continue
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-        reason = "creator_left" if role is None else "creator_role_lowered"
-        audit_log(company=company, actor=actor, action="api_key.revoke", target=api_key,
-                  changes={"reason": [None, reason]})  # fmt: skip
-        revoked += 1
+    # Filtered by the company itself: callers may be outside its scope (the admin, operators).
+    with scopes_disabled():
+        keys = CompanyApiKey.objects.select_for_update().filter(
+            company=company, created_by=user, revoked_at__isnull=True
+        )
+        for api_key in keys:
+            if role is not None and role_allows(role, api_key.role):
+                continue
+            api_key.revoked_at = timezone.now()
+            api_key.save(update_fields=["revoked_at"])
+            reason = "creator_left" if role is None else "creator_role_lowered"
+            audit_log(company=company, actor=actor, action="api_key.revoke", target=api_key,
+                      changes={"reason": [None, reason]})  # fmt: skip
+            revoked += 1
     return revoked
 
 

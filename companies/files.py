@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from django.dispatch import Signal
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from arvlite.core.storage.join import join_objects, read_head
 from arvlite.core.storage.keys import build_key
@@ -109,7 +111,40 @@ def inspect_content(handle: IO[bytes], *, kind: str, generated_mime: str | None 
         size += len(chunk)
     handle.seek(0)
     mime = _accepted_type(head, kind=kind, generated_mime=generated_mime)
+    _check_image_size(handle, mime)
     return Inspected(size=size, sha256=digest.hexdigest(), mime_type=mime)
+
+
+RASTER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+
+def _check_image_size(handle: IO[bytes], mime: str) -> None:
+    """Every raster image stored, whatever route brought it (the generic files endpoint
+    too), within PHOTO_MAX_PIXELS: a small file can declare a huge image. Reads the header
+    only; Pillow refuses a declared size far above its own limit before reading more."""
+    if mime not in RASTER_TYPES:
+        return
+    handle.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        width = height = settings.PHOTO_MAX_PIXELS  # far above the limit, whatever it declares
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError({"file": [_("This image is damaged or cannot be read.")]}) from error
+    finally:
+        handle.seek(0)
+    if width * height > settings.PHOTO_MAX_PIXELS:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Images can have at most %(limit)s megapixels.")
+                    % {"limit": f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}"}
+                ]
+            }
+        )
 
 
 def _accepted_type(head: bytes, *, kind: str, generated_mime: str | None = None) -> str:

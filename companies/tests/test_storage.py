@@ -465,3 +465,42 @@ def test_signed_links_stop_working_when_the_company_is_deactivated(client: Clien
     company.status = Company.Status.ACTIVE
     company.save()
     assert client.get(url).status_code == 200
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares width × height: the signature and an IHDR chunk with a
+    valid CRC, then an end chunk — tiny on disk, huge once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(20_000, 20_000), (8_000, 8_000)])
+def test_an_image_declaring_too_many_pixels_is_refused_by_the_generic_endpoint(
+    storage_backend: str,
+    api_client_for: Callable[[User], APIClient],
+    company: Company,
+    editor: User,
+    width: int,
+    height: int,
+) -> None:
+    response = upload(api_client_for(editor), company, _png_declaring(width, height))
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["file"] == ["Images can have at most 60 megapixels."]
+    with scopes_disabled():
+        assert not StoredFile.objects.exists()
+    assert stored_objects() == []
+
+
+def test_an_image_that_cannot_be_read_is_refused(
+    api_client_for: Callable[[User], APIClient], company: Company, editor: User
+) -> None:
+    broken = png_bytes()[:20]  # the signature and half a header
+    response = upload(api_client_for(editor), company, broken)
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["file"] == ["This image is damaged or cannot be read."]

@@ -52,3 +52,19 @@ def test_changing_a_role_is_audited(company: Company, owner: User, viewer: User)
         entry = company.audit_entries.get(action="membership.set")
     assert entry.changes == {"role": ["viewer", "editor"]}
     assert entry.actor == owner
+
+
+def test_removing_a_member_outside_any_scope_revokes_their_keys(
+    company: Company, owner: User, viewer: User
+) -> None:
+    from companies.api_keys import api_key_create
+    from companies.services import membership_remove
+
+    with company_scope(company):
+        issued = api_key_create(
+            company=company, actor=viewer, name="Lab", role=Role.VIEWER, actor_role=Role.VIEWER
+        )
+        membership = company.memberships.get(user=viewer)
+    membership_remove(membership=membership, actor=owner)  # as the admin does: no tenant scope
+    issued.api_key.refresh_from_db()
+    assert issued.api_key.revoked_at is not None
