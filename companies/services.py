@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import structlog
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -20,6 +21,8 @@ from companies.audit import audit_log
 from companies.models import Company, Membership, User
 
 # Editable company settings (everything but slug, quota and status, which have their own flows).
+logger = structlog.get_logger(__name__)
+
 COMPANY_PROFILE_FIELDS = (
     "name",
     "contact_email",
@@ -93,6 +96,7 @@ def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
     changes: dict[str, list[str]] = {}
+    old_logo = company.logo.name or ""
     if "yookassa_secret_key" in fields:
         secret = (fields.pop("yookassa_secret_key") or "").strip()
         if secret != company.yookassa_secret_key:
@@ -109,7 +113,17 @@ def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     _check_payment_settings(company)
     company.save()
     audit_log(company=company, actor=actor, action="company.update", target=company, changes=changes)
+    if old_logo and old_logo != (company.logo.name or ""):
+        storage = company.logo.storage
+        transaction.on_commit(lambda: _delete_replaced_logo(storage, old_logo))
     return company
+
+
+def _delete_replaced_logo(storage: Any, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # a left-over file costs bytes, not correctness; the next logo still shows
+        logger.warning("company.logo_delete_failed", name=name, exc_info=True)
 
 
 def _check_payment_settings(company: Company) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_http_methods
 
+from arvlite.core.storage.sniff import HEAD_BYTES
 from arvlite.core.tenancy import scopes_disabled
+from companies.branding import logo_content_type
 from companies.models import Company
 
 
@@ -21,7 +21,11 @@ def company_logo(request: HttpRequest, company_id: int) -> FileResponse:
         handle = company.logo.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
-    content_type = mimetypes.guess_type(company.logo.name or "")[0] or "application/octet-stream"
+    content_type = logo_content_type(handle.read(HEAD_BYTES))
+    if content_type is None:  # not an image after all: never served as anything else
+        handle.close()
+        raise Http404
+    handle.seek(0)
     response = FileResponse(handle, content_type=content_type)
     # The link carries the file name (?v=…), so a new logo is a new URL: cache for long.
     response["Cache-Control"] = "public, max-age=86400"

@@ -12,15 +12,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
 
 from arcontent.models import ARContent
 from arcontent.scene import effective_scene
 from arvlite.core.storage.access import file_url
 from arvlite.core.tenancy import scopes_disabled
+from companies.branding import company_logo_url
 from companies.models import StoredFile
 from videos import selection
 from videos.media.sizes import fit_size
@@ -242,9 +241,4 @@ def _url(stored: StoredFile | None) -> str | None:
 
 
 def _logo_url(company: Any) -> str | None:
-    """Logos are public (the /view page shows them): served by the company-logo view,
-    with the file's name in the link so a new logo is a new URL."""
-    if not company.logo:
-        return None
-    path = reverse("company-logo", kwargs={"company_id": company.pk})
-    return f"{settings.PUBLIC_URL}{path}?v={quote(company.logo.name.rsplit('/', 1)[-1])}"
+    return company_logo_url(company)

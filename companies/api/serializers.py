@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
+from companies.branding import company_logo_url
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
 from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
 
@@ -13,6 +14,9 @@ PAYMENT_SETTINGS_SHOWN = [name for name in PAYMENT_SETTINGS_FIELDS if name != "y
 
 
 class CompanySerializer(serializers.ModelSerializer[Company]):
+    logo = serializers.SerializerMethodField(
+        help_text="The public link of the logo (the one the /view page shows), or null without one."
+    )
     my_role = serializers.CharField(read_only=True, help_text="Your role in this company.")
     member_count = serializers.IntegerField(read_only=True)
     storage_used_bytes = serializers.IntegerField(
@@ -38,6 +42,10 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_logo(self, company: Company) -> str | None:
+        return company_logo_url(company)
 
 
 class CompanyCreateSerializer(serializers.ModelSerializer[Company]):

@@ -18,6 +18,7 @@ from arcontent.api.serializers import public_view_url
 from arcontent.models import ARContent
 from arcontent.printing.qr import qr_svg
 from arvlite.core.tenancy import company_scope, scopes_disabled
+from companies.branding import company_logo_url
 from orders.invoices.downloads import document_pdf_response
 from orders.invoices.models import CreditNote, Invoice, IssuedDocument
 from orders.links import access_token_from, customer_page_path
@@ -86,7 +87,7 @@ def _context(order: Order, *, error: str) -> dict[str, Any]:
         "history": list(order.status_changes.all()),
         "company_name": company.name,
         "brand_color": company.brand_color,
-        "logo_url": reverse("company-logo", kwargs={"company_id": company.pk}) if company.logo else None,
+        "logo_url": company_logo_url(company, absolute=False),
         "content": content,
         "view_url": public_view_url(content) if shows_qr and content is not None else "",
         # our own SVG, made from our own URL: safe to inline (no data: URI for the CSP)

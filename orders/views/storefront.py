@@ -21,6 +21,7 @@ from rest_framework.throttling import BaseThrottle
 from arcontent.api.views import PhotoAnalysisView
 from arvlite.core.tenancy import company_scope, scopes_disabled
 from companies.api.quota import QuotaExceeded
+from companies.branding import company_logo_url
 from companies.models import Company
 from orders.forms import StorefrontOrderForm
 from orders.links import customer_page_path
@@ -134,7 +135,7 @@ def _render(
         "company": company,
         "company_name": company.name,
         "brand_color": company.brand_color,
-        "logo_url": reverse("company-logo", kwargs={"company_id": company.pk}) if company.logo else None,
+        "logo_url": company_logo_url(company, absolute=False),
         "form": form,
         "products": products,
         "extras": list(form.fields["extras"].queryset),  # type: ignore[attr-defined]
