@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, renderers, status, viewsets
 from rest_framework.decorators import action
@@ -55,15 +56,16 @@ def refuse_announced_photo(request: Request) -> None:
         raise exceptions.ValidationError({"photo": ["The photo is larger than the limit."]})
 
 
-def _file_action(url_path: str, summary: str) -> Callable[[Callable[..., Any]], Any]:
+def _file_action(url_path: str, summary: str, media_type: str) -> Callable[[Callable[..., Any]], Any]:
     def wrap(method: Callable[..., Any]) -> Any:
-        method = extend_schema(summary=summary, responses={200: OpenApiResponse(description="The file")})(
-            method
-        )
-        return action(
+        routed = action(
             detail=True, methods=["get"], url_path=url_path,
             renderer_classes=[AnyContentRenderer, renderers.JSONRenderer],
         )(method)  # fmt: skip
+        # After @action, which replaces the function's kwargs (where the schema is kept):
+        # the file's own type in the schema, not the content's JSON; errors stay JSON.
+        responses = {(200, media_type): OpenApiResponse(response=OpenApiTypes.BINARY, description="The file")}
+        return extend_schema(summary=summary, responses=responses)(routed)
 
     return wrap
 
@@ -224,23 +226,27 @@ class ARContentViewSet(
 
     # --- files ------------------------------------------------------------------------
 
-    @_file_action("qr.png", "QR code (PNG)")
+    @_file_action("qr.png", "QR code (PNG)", "image/png")
     def qr_png(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
         return downloads.qr_png_response(self.get_object())
 
-    @_file_action("qr.svg", "QR code (vector SVG)")
+    @_file_action("qr.svg", "QR code (vector SVG)", "image/svg+xml")
     def qr_svg(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
         return downloads.qr_svg_response(self.get_object())
 
-    @_file_action("label.pdf", "Print-ready QR label (PDF)")
+    @_file_action("label.pdf", "Print-ready QR label (PDF)", "application/pdf")
     def label_pdf(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
         return downloads.label_pdf_response(self.get_object(), language=request.LANGUAGE_CODE)
 
-    @_file_action("print-sheet.pdf", "A4 print sheet: the photo at its print size with the QR (PDF)")
+    @_file_action(
+        "print-sheet.pdf", "A4 print sheet: the photo at its print size with the QR (PDF)", "application/pdf"
+    )
     def print_sheet_pdf(self, request: Request, company_slug: str, unique_id: str) -> HttpResponse:
         return downloads.print_sheet_response(self.get_object(), language=request.LANGUAGE_CODE)
 
-    @_file_action("export.zip", "Everything needed to keep the content without ARVlite (ZIP)")
+    @_file_action(
+        "export.zip", "Everything needed to keep the content without ARVlite (ZIP)", "application/zip"
+    )
     def export_zip(self, request: Request, company_slug: str, unique_id: str) -> StreamingHttpResponse:
         return downloads.export_zip_response(self.get_object(), language=request.LANGUAGE_CODE)
 
