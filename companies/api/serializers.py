@@ -97,7 +97,9 @@ class MembershipUpdateSerializer(serializers.Serializer[Membership]):
 
 
 class InvitationSerializer(serializers.ModelSerializer[Invitation]):
-    invited_by_email = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    invited_by_email = serializers.EmailField(
+        source="invited_by.email", read_only=True, default=None, allow_null=True
+    )
     state = serializers.CharField(read_only=True, help_text="pending, accepted, revoked or expired")
 
     class Meta:
@@ -150,7 +152,7 @@ class IssuedApiKeySerializer(ApiKeySerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
-    actor_email = serializers.EmailField(source="actor.email", read_only=True, default=None)
+    actor_email = serializers.EmailField(source="actor.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AuditEntry

@@ -32,8 +32,12 @@ class ProjectTemplateWriteSerializer(serializers.ModelSerializer[ProjectTemplate
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
-    template_name = serializers.CharField(source="template.name", read_only=True, default=None)
-    created_by_email = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+    template_name = serializers.CharField(
+        source="template.name", read_only=True, default=None, allow_null=True
+    )
+    created_by_email = serializers.EmailField(
+        source="created_by.email", read_only=True, default=None, allow_null=True
+    )
     content_count = serializers.IntegerField(read_only=True, help_text="AR content in this project.")
     is_read_only = serializers.BooleanField(read_only=True, help_text="True while the project is archived.")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django_scopes import scopes_disabled
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.generators import SchemaGenerator
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -66,3 +68,34 @@ class ScopeFreeSchemaGenerator(SchemaGenerator):
     def get_schema(self, request: Any = None, public: bool = False) -> Any:
         with scopes_disabled():
             return super().get_schema(request=request, public=public)
+
+
+def _blank_allowed(field: Any) -> bool:
+    """Whether an e-mail field may hold "" — said by the field, or, for read-only fields
+    (which DRF builds without it), by the model field behind it."""
+    if getattr(field, "allow_blank", False):
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not isinstance(field.source, str) or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
+class BlankableEmailField(OpenApiSerializerFieldExtension):
+    """An optional e-mail (contact_email, customer_email) is "" when none is given, which
+    `format: email` alone forbids: the schema says either."""
+
+    target_class = "rest_framework.fields.EmailField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if not _blank_allowed(self.target) or schema.get("format") != "email":
+            return schema
+        schema.pop("format")
+        schema.pop("type", None)
+        schema["oneOf"] = [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]
+        return schema

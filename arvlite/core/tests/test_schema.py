@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 from django.test import Client
@@ -48,3 +50,57 @@ def test_file_downloads_are_documented_as_their_files(client: Client, name: str,
     }
     assert operation["summary"]
     assert "application/json" in operation["responses"]["404"]["content"]  # errors stay the error body
+
+
+def _json_schema(node: Any, components: dict[str, Any]) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: references inlined, `nullable` as a null type."""
+    if isinstance(node, list):
+        return [_json_schema(item, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _json_schema(components[node["$ref"].rsplit("/", 1)[-1]], components)
+    converted = {key: _json_schema(value, components) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def _assert_matches(schema: dict[str, Any], component: str, body: Any) -> None:
+    import jsonschema
+
+    components = schema["components"]["schemas"]
+    validator = jsonschema.Draft7Validator(
+        _json_schema(components[component], components), format_checker=jsonschema.FormatChecker()
+    )
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(body)]
+    assert not errors, errors
+
+
+def test_answers_with_empty_optional_fields_match_the_schema(
+    api_client_for: Any, company: Any, owner: Any
+) -> None:
+    # The schema said `format: email` for contact/customer e-mails that are "" when none is
+    # given, and a string for a project's template_name that is null without a template.
+    from arcontent.tests.factories import make_content
+    from arvlite.core.tenancy import company_scope
+    from projects.models import Project
+
+    company.contact_email = ""
+    company.save(update_fields=["contact_email"])
+    with company_scope(company):
+        project = Project.objects.create(company=company, name="No template")
+        content = make_content(company, project=project, customer_email="")
+    client = api_client_for(owner)
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    base = f"/api/v1/companies/{company.slug}"
+
+    company_body = client.get(f"{base}/").json()
+    assert company_body["contact_email"] == ""
+    _assert_matches(schema, "Company", company_body)
+    project_body = client.get(f"{base}/projects/{project.pk}/").json()
+    assert project_body["template_name"] is None
+    _assert_matches(schema, "Project", project_body)
+    content_body = client.get(f"{base}/ar-content/{content.unique_id}/").json()
+    assert content_body["customer_email"] == ""
+    _assert_matches(schema, "ARContent", content_body)
