@@ -121,6 +121,7 @@ def _expiry_headers(session: UploadSession) -> dict[str, str]:
     return {"Upload-Expires": http_date(session.expires_at.timestamp())}
 
 
+_TUS_VERSION_REFUSED = OpenApiResponse(description="Tus-Resumable missing or not 1.0.0")
 _TUS_HEADER = OpenApiParameter(
     "Tus-Resumable", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, enum=[TUS_VERSION]
 )
@@ -259,7 +260,7 @@ class VideoUploadListView(_TusView):
         ],
         responses={
             201: UploadCreatedSerializer,
-            412: OpenApiResponse(description="Tus-Resumable missing or not 1.0.0"),
+            412: _TUS_VERSION_REFUSED,
             413: OpenApiResponse(description="Over the size limit (Tus-Max-Size) or the company's quota"),
         },
     )
@@ -315,6 +316,7 @@ class VideoUploadDetailView(_TusView):
             409: OpenApiResponse(description="Upload-Offset is not where the upload stands"),
             410: OpenApiResponse(description="The upload expired"),
             413: OpenApiResponse(description="The chunk goes past Upload-Length, or over the quota"),
+            412: _TUS_VERSION_REFUSED,
             415: OpenApiResponse(description="Content-Type is not application/offset+octet-stream"),
         },
     )
@@ -328,7 +330,7 @@ class VideoUploadDetailView(_TusView):
     @extend_schema(
         summary="Cancel a resumable upload (tus termination); received bytes are deleted",
         parameters=[_TUS_HEADER],
-        responses={204: None},
+        responses={204: None, 412: _TUS_VERSION_REFUSED},
     )
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         uploads.upload_cancel(session=self._session())

@@ -104,3 +104,17 @@ def test_answers_with_empty_optional_fields_match_the_schema(
     content_body = client.get(f"{base}/ar-content/{content.unique_id}/").json()
     assert content_body["customer_email"] == ""
     _assert_matches(schema, "ARContent", content_body)
+
+
+def test_every_tus_operation_documents_the_version_refusal(client: Client) -> None:
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    tus = {
+        (path, method): operation
+        for path, item in schema["paths"].items()
+        if "/uploads/" in path
+        for method, operation in item.items()
+        if method in ("post", "patch", "delete")
+    }
+    assert len(tus) >= 3
+    for where, operation in tus.items():
+        assert "412" in operation["responses"], where
