@@ -297,3 +297,14 @@ def test_deleting_content_removes_its_videos_files(
     assert response.status_code == 204
     with company_scope(company):
         assert not StoredFile.objects.filter(pk=original).exists()
+
+
+def test_errors_of_list_items_are_the_documented_flat_list(
+    api_client_for: Clients, company: Company, content: ARContent, editor: User
+) -> None:
+    # DRF keys a list item's errors by its index ({"video_ids": {"1": [...]}}); the error
+    # format documents a list of messages per field.
+    url = f"{base(company, content)}videos/reorder/"
+    response = api_client_for(editor).post(url, {"video_ids": [1, "seven"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"video_ids": ["item 2: A valid integer is required."]}

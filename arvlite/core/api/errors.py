@@ -56,6 +56,27 @@ def _as_drf_exception(exc: Exception) -> Exception:
     return exc
 
 
+def _messages(value: Any, where: str = "") -> list[str]:
+    """A field's errors as the documented flat list of messages. DRF nests them for list
+    items ({"0": [...]}) and nested objects ({"city": [...]}); each message then says where
+    ("item 1: ...", "city: ..."). Message strings keep their code (ErrorDetail)."""
+    if isinstance(value, dict):
+        found: list[str] = []
+        for key, inner in value.items():
+            place = f"item {int(key) + 1}" if str(key).isdigit() else str(key)
+            found += _messages(inner, f"{where}{place}: ")
+        return found
+    if isinstance(value, list):
+        found = []
+        for index, inner in enumerate(value):
+            if isinstance(inner, dict | list):  # a list of per-item errors (ListField of objects)
+                found += _messages(inner, f"{where}item {index + 1}: ") if inner else []
+            else:
+                found.append(f"{where}{inner}" if where else inner)
+        return found
+    return [f"{where}{value}" if where else value]
+
+
 def _validation_message(errors: dict[str, Any]) -> str:
     non_field = errors.get("non_field_errors")
     if isinstance(non_field, list) and len(errors) == 1 and non_field:
@@ -83,7 +104,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        nested = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = {str(field): _messages(value) for field, value in nested.items()}
         response.data = error_body(
             status_code=response.status_code,
             code="validation_error",
