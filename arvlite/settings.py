@@ -250,8 +250,9 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.auth_allowed",
     "social_core.pipeline.social_auth.social_user",
     # Yandex confirms e-mail addresses, so an existing account with the same address is
-    # the same person: link it rather than fail on the unique e-mail.
-    "social_core.pipeline.social_auth.associate_by_email",
+    # the same person: link it rather than fail on the unique e-mail — and take the password
+    # away from an account whose address nobody had confirmed (see the step).
+    "companies.social.associate_by_confirmed_email",
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",

@@ -4,7 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
+
 from companies.accounts import email_verified_mark
+from companies.models import User
+
+logger = structlog.get_logger(__name__)
+
+
+def associate_by_confirmed_email(
+    backend: Any, details: dict[str, Any] | None = None, user: Any = None, *args: Any, **kwargs: Any
+) -> dict[str, Any] | None:
+    """Link a Yandex sign-in to the account with the same address (Yandex confirms the
+    addresses it hands out). An account whose address was never confirmed may have been
+    registered by someone else to catch its owner (issue 18): the owner gets it, but the
+    password set by whoever registered it stops working, and with it every session and
+    token it opened (tokens carry a hash of the password)."""
+    if user is not None:
+        return None
+    email = ((details or {}).get("email") or "").strip()
+    if not email:
+        return None
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return None
+    if not existing.email_verified and existing.has_usable_password():
+        existing.set_unusable_password()
+        existing.save(update_fields=["password"])
+        logger.warning("social.unconfirmed_account_claimed", user_id=existing.pk)
+    return {"user": existing, "is_new": False}
 
 
 def save_full_name(

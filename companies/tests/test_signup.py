@@ -295,6 +295,11 @@ def test_accepting_an_invitation_confirms_an_unconfirmed_account(client: Client,
 
 def test_yandex_confirms_the_address_of_an_account_it_links(client: Client) -> None:
     user = UserFactory(email="olga@yandex.ru", email_verified_at=None)
+    user.set_password("set-by-someone-else-1234")
+    user.save()
+    squatter = Client()
+    squatter.force_login(user)  # signed in with the password they set
+    assert squatter.get("/accounts/me/").status_code == 200
     request = RequestFactory().get("/")
     request.session = client.session
     backend = load_backend(load_strategy(request), "yandex-oauth2", redirect_uri="/")
@@ -302,6 +307,9 @@ def test_yandex_confirms_the_address_of_an_account_it_links(client: Client) -> N
     assert backend.do_auth("token") == user
     user.refresh_from_db()
     assert user.email_verified
+    # Whoever registered the unconfirmed address loses it: the password and its sessions end.
+    assert not user.has_usable_password()
+    assert squatter.get("/accounts/me/").status_code == 302
 
 
 def test_accounts_made_outside_sign_up_are_confirmed() -> None:
