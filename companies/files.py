@@ -274,17 +274,7 @@ def _record(
     used = storage_used_bytes(company=locked)
     if used + inspected.size > locked.storage_quota_bytes:
         raise StorageQuotaExceededError(used=used, quota=locked.storage_quota_bytes, needed=inspected.size)
-    stored = StoredFile.objects.create(
-        company=locked,
-        project=project,
-        kind=kind,
-        key=key,
-        size=inspected.size,
-        sha256=inspected.sha256,
-        mime_type=inspected.mime_type,
-        original_name=original_name[:255],
-        created_by=actor_user(actor),
-    )
+    stored = _file_row(locked, kind, key, inspected, original_name, actor, project=project)
     return stored, used
 
 
@@ -316,6 +306,13 @@ def _record_held(
     actor: Actor,
     held_until: datetime,
 ) -> StoredFile:
+    return _file_row(company, kind, key, inspected, original_name, actor, held_until=held_until)
+
+
+def _file_row(
+    company: Company, kind: str, key: str, inspected: Inspected, original_name: str, actor: Actor, **extra: Any
+) -> StoredFile:
+    """The record of a stored object, as inspected before it was written."""
     return StoredFile.objects.create(
         company=company,
         kind=kind,
@@ -325,7 +322,7 @@ def _record_held(
         mime_type=inspected.mime_type,
         original_name=original_name[:255],
         created_by=actor_user(actor),
-        held_until=held_until,
+        **extra,
     )
 
 
