@@ -16,7 +16,7 @@ import numpy as np
 import structlog
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -72,6 +72,9 @@ def _claim(content: ARContent) -> bool:
                 content.pipeline_attempts = row.pipeline_attempts
                 _fail(content, WORKER_LOST)
                 return False
+        # The attempt number fences the claim (_held): taken under the row lock, so two
+        # deliveries racing for it never both hold the same number.
+        content.pipeline_attempts = row.pipeline_attempts + 1
         ARContent.objects.filter(pk=content.pk).update(
             pipeline_status=Pipeline.RUNNING,
             pipeline_attempts=F("pipeline_attempts") + 1,
@@ -103,7 +106,7 @@ def run_pipeline(content: ARContent) -> None:
     if not _claim(content):
         logger.info("pipeline.skip_unclaimed", content_id=content.pk)
         return
-    content.refresh_from_db(fields=["pipeline_status", "pipeline_attempts", "pipeline_started_at"])
+    content.refresh_from_db(fields=["pipeline_status", "pipeline_started_at"])
     try:
         outputs = _build_outputs(content)
     except PhotoRejectedError as error:
@@ -111,6 +114,7 @@ def run_pipeline(content: ARContent) -> None:
         return
     except Exception as error:
         if _is_transient(error) and content.pipeline_attempts < MAX_ATTEMPTS:
+            connection.close_if_unusable_or_obsolete()  # a dropped connection: the release opens a new one
             _release(content)
             raise TransientPipelineError(str(error)) from error
         logger.exception("pipeline.failed", content_id=content.pk)
@@ -120,7 +124,7 @@ def run_pipeline(content: ARContent) -> None:
 
 
 def _is_transient(error: Exception) -> bool:
-    return isinstance(error, OSError | OperationalError)
+    return isinstance(error, OSError | OperationalError | InterfaceError)
 
 
 def _build_outputs(content: ARContent) -> dict[str, Any]:

@@ -4,7 +4,7 @@ services.py, imported inside each body because those modules send these tasks.""
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from arcontent.models import ARContent
 from arvlite.core.tenant_tasks import tenant_task
@@ -15,7 +15,7 @@ class TransientPipelineError(Exception):
 
 
 # Storage and database hiccups are worth another try; a bad photo is not.
-TRANSIENT_ERRORS = (OSError, OperationalError, TransientPipelineError)
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError, TransientPipelineError)
 
 
 @tenant_task(
@@ -43,7 +43,7 @@ def process_content(content: ARContent) -> None:
     name="arcontent.process_web_target",
     select_related=("project", "marker", "enhanced_marker"),
     acks_late=True,
-    autoretry_for=(OSError, OperationalError),
+    autoretry_for=(OSError, OperationalError, InterfaceError),
     retry_backoff=30,
     max_retries=3,
     soft_time_limit=600,

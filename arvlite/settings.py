@@ -7,6 +7,7 @@ process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, PUB
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -614,7 +615,12 @@ LOGGING_CONFIG = None  # arvlite.core.logging configures structlog + stdlib logg
 # /metrics answers a scraper with "Authorization: Bearer <METRICS_TOKEN>", or one whose direct
 # address is in METRICS_ALLOWED_NETWORKS (never a proxy's address), and 404 anyone else.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# Checked here, at start-up: a mistyped network stops the start with the reason instead of
+# answering every scrape with a 500.
+METRICS_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+]
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

@@ -115,7 +115,14 @@ def inspect_content(handle: IO[bytes], *, kind: str, generated_mime: str | None 
     return Inspected(size=size, sha256=digest.hexdigest(), mime_type=mime)
 
 
-RASTER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+RASTER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+
+
+def check_image_pixels(handle: IO[bytes]) -> None:
+    """The pixel limit of stored images, for images kept outside StoredFile (the logo)."""
+    handle.seek(0)
+    head = handle.read(HEAD_BYTES)
+    _check_image_size(handle, sniff_mime(head) or "")
 
 
 def _check_image_size(handle: IO[bytes], mime: str) -> None:
@@ -310,7 +317,13 @@ def _record_held(
 
 
 def _file_row(
-    company: Company, kind: str, key: str, inspected: Inspected, original_name: str, actor: Actor, **extra: Any
+    company: Company,
+    kind: str,
+    key: str,
+    inspected: Inspected,
+    original_name: str,
+    actor: Actor,
+    **extra: Any,
 ) -> StoredFile:
     """The record of a stored object, as inspected before it was written."""
     return StoredFile.objects.create(

@@ -18,6 +18,7 @@ from companies.accounts import EMAIL_NOT_VERIFIED, EmailNotVerifiedError, email_
 from companies.actors import Actor
 from companies.api_keys import api_keys_follow_member
 from companies.audit import audit_log
+from companies.files import check_image_pixels
 from companies.models import Company, Membership, User
 
 # Editable company settings (everything but slug, quota and status, which have their own flows).
@@ -97,6 +98,11 @@ def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
     changes: dict[str, list[str]] = {}
     old_logo = company.logo.name or ""
+    if fields.get("logo"):  # held to the limit of every stored image (labels decode it whole)
+        try:
+            check_image_pixels(fields["logo"])
+        except ValidationError as error:
+            raise ValidationError({"logo": error.message_dict.get("file", error.messages)}) from None
     if "yookassa_secret_key" in fields:
         secret = (fields.pop("yookassa_secret_key") or "").strip()
         if secret != company.yookassa_secret_key:

@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -117,7 +117,10 @@ def process_video(video: Video) -> None:
     except (VideoRejectedError, TranscodeError) as error:
         _fail(video, error.message)
         return
-    except (OSError, OperationalError):
+    except (OSError, OperationalError, InterfaceError):
+        # A dropped connection stays broken for the rest of the task (every statement then
+        # fails with InterfaceError): close it, so the release opens a new one.
+        connection.close_if_unusable_or_obsolete()
         _release(video)
         raise  # storage or database trouble: the task retries
     finally:

@@ -4,7 +4,7 @@ uploads.py, imported inside each body because those modules send these tasks."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from arvlite.core.tenant_tasks import tenant_task
 from videos.models import Video
@@ -15,7 +15,7 @@ from videos.models import Video
     name="videos.process_video",
     select_related=("content__project", "original"),
     acks_late=True,
-    autoretry_for=(OSError, OperationalError),
+    autoretry_for=(OSError, OperationalError, InterfaceError),
     retry_backoff=30,
     retry_backoff_max=900,
     max_retries=5,

@@ -72,3 +72,18 @@ def test_a_stored_logo_that_is_not_an_image_is_never_served(company: Company) ->
 
     company.logo.save("logo.png", ContentFile(b"<html><script>alert(1)</script></html>"), save=True)
     assert Client().get(f"/brand/{company.pk}/logo").status_code == 404
+
+
+def test_a_logo_over_the_pixel_limit_is_refused(
+    api_client_for: Callable[[User], APIClient], company: Company, owner: User, settings: Any
+) -> None:
+    from PIL import Image
+
+    settings.PHOTO_MAX_PIXELS = 1_000_000  # a real image just over it stays small and fast
+    buffer = io.BytesIO()
+    Image.new("RGB", (1001, 1000), (200, 30, 30)).save(buffer, "PNG")
+    response = _set_logo(api_client_for(owner), company, buffer.getvalue(), "logo.png")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"logo": ["Images can have at most 1 megapixels."]}
+    company.refresh_from_db()
+    assert not company.logo

@@ -68,3 +68,15 @@ def test_removing_a_member_outside_any_scope_revokes_their_keys(
     membership_remove(membership=membership, actor=owner)  # as the admin does: no tenant scope
     issued.api_key.refresh_from_db()
     assert issued.api_key.revoked_at is not None
+
+
+def test_deleting_a_user_revokes_the_keys_they_created(company: Company, viewer: User) -> None:
+    from companies.api_keys import api_key_create
+
+    with company_scope(company):
+        issued = api_key_create(
+            company=company, actor=viewer, name="Lab", role=Role.VIEWER, actor_role=Role.VIEWER
+        )
+    viewer.delete()  # as the admin's user page does: the memberships go by cascade
+    issued.api_key.refresh_from_db()
+    assert issued.api_key.revoked_at is not None

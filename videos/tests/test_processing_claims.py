@@ -120,3 +120,30 @@ def test_a_run_whose_claim_was_taken_over_changes_nothing(content: ARContent) ->
         assert not StoredFile.objects.filter(pk=made.pk).exists(), (
             "the older run's outputs are not left behind"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_dropped_mid_transcode_releases_the_claim(
+    content: ARContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import InterfaceError, OperationalError
+
+    from arvlite.core.testing.postgres import terminate_app_connection
+
+    with company_scope(content.company):
+        video = make_video(content, ready=False)
+        # Committed at once here (transaction=True), so the eager task already ran: back to uploaded.
+        Video.objects.filter(pk=video.pk).update(status=Video.Status.UPLOADED, attempts=0, task_id="")
+
+    def build_then_lose_the_database(video: Video, source: object, workdir: object) -> None:
+        terminate_app_connection()
+        with company_scope(content.company):
+            Video.objects.filter(pk=video.pk).update(progress=50)  # a write meets the dropped link
+
+    monkeypatch.setattr(processing, "_build", build_then_lose_the_database)
+    with pytest.raises(OperationalError), company_scope(content.company):  # the task's autoretry takes it
+        processing.process_video(video)
+    with company_scope(content.company):
+        video.refresh_from_db()  # the release reached the database on a new connection
+    assert video.status == Video.Status.UPLOADED
+    assert InterfaceError in process_video.autoretry_for

@@ -26,7 +26,8 @@ def database_unavailable(exc: BaseException | None) -> bool:
     (refused, reset, closed); a statement the server cancelled or found wrong has one.
     """
     if isinstance(exc, InterfaceError):
-        return True
+        # "connection already closed"; a closed cursor is a bug in our code, not an outage
+        return "connection" in str(exc)
     if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__

@@ -13,48 +13,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg2  # type: ignore[import-untyped]
 import pytest
 from django.db import connection
 from django.test import Client
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
+from arvlite.core.testing.postgres import admin_connection, terminate_app_connection
 from companies.models import Company, User
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _admin() -> Any:
-    """A connection of our own to the server's maintenance database, outside the app's."""
-    params = connection.get_connection_params()
-    admin = psycopg2.connect(
-        dbname="postgres", user=params.get("user"), host=params.get("host"), port=params.get("port")
-    )
-    admin.autocommit = True
-    return admin
-
-
-def _terminate_app_connection() -> None:
-    pid = connection.connection.info.backend_pid
-    admin = _admin()
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-            assert cursor.fetchone() == (True,)
-    finally:
-        admin.close()
-
-
 @contextmanager
 def _database_refuses_connections() -> Iterator[None]:
     name = connection.settings_dict["NAME"]
-    admin = _admin()
+    admin = admin_connection()
     try:
         with admin.cursor() as cursor:
             cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        _terminate_app_connection()
+        terminate_app_connection()
         yield
     finally:
         with admin.cursor() as cursor:
@@ -70,7 +49,7 @@ def _terminated_before(statement: str) -> Iterator[list[str]]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         if not seen and sql.lstrip().upper().startswith(statement):
             seen.append(sql)
-            _terminate_app_connection()
+            terminate_app_connection()
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
@@ -86,7 +65,7 @@ def test_a_read_whose_connection_was_terminated_is_answered(
     assert client.get(url).status_code == 200
     connection.ensure_connection()
     old_pid = connection.connection.info.backend_pid
-    _terminate_app_connection()  # between two requests: the next one's first query meets it
+    terminate_app_connection()  # between two requests: the next one's first query meets it
 
     response = client.get(url)
 

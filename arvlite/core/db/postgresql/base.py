@@ -33,7 +33,7 @@ class _RetryReadOnce:
         except (OperationalError, InterfaceError) as error:
             if not self._may_retry(sql):
                 raise
-            logger.warning("db.read_retried", alias=self.db.alias, error=str(error).splitlines()[0])
+            logger.warning("db.read_retried", alias=self.db.alias, error=(str(error).splitlines() or [""])[0])
             self.db.close()
             self.db.ensure_connection()
             self.cursor = self.db.create_cursor()
@@ -46,6 +46,7 @@ class _RetryReadOnce:
             and getattr(self.cursor, "name", None) is None  # a server-side cursor lives on the old link
             and isinstance(sql, str)
             and sql.lstrip()[:6].upper() == "SELECT"
+            and ";" not in sql  # one statement only: a read, not a read followed by a write
         )
 
 
