@@ -258,7 +258,7 @@ def stored_file_join(
             raise FileNotFoundError(f"the parts hold {joined.size} bytes, not {size}")
         inspected = Inspected(size=size, sha256=joined.sha256, mime_type=mime)
         if held_until is not None:
-            return _record_held(company, kind, joined.key, inspected, original_name, actor, held_until)
+            return _file_row(company, kind, joined.key, inspected, original_name, actor, held_until=held_until)
         stored, used_before = _record(company, kind, joined.key, inspected, original_name, project, actor)
     except BaseException:
         default_storage.delete(joined.key)
@@ -298,22 +298,10 @@ def _store_held(
     key = build_key(company_id=company.pk, kind=kind, original_name=original_name, extension=extension)
     saved_key = default_storage.save(key, File(content, name=key))
     try:
-        return _record_held(company, kind, saved_key, inspected, original_name, actor, held_until)
+        return _file_row(company, kind, saved_key, inspected, original_name, actor, held_until=held_until)
     except BaseException:
         default_storage.delete(saved_key)
         raise
-
-
-def _record_held(
-    company: Company,
-    kind: str,
-    key: str,
-    inspected: Inspected,
-    original_name: str,
-    actor: Actor,
-    held_until: datetime,
-) -> StoredFile:
-    return _file_row(company, kind, key, inspected, original_name, actor, held_until=held_until)
 
 
 def _file_row(

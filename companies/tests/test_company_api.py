@@ -391,14 +391,18 @@ def _key_works(secret: str, company: Company) -> bool:
     return client.get(f"/api/v1/companies/{company.slug}/members/").status_code == 200
 
 
+def _membership_url(company: Company, user: User) -> str:
+    with company_scope(company):
+        membership = Membership.objects.get(user=user)
+    return f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
+
+
 def test_the_keys_of_a_member_who_leaves_stop_working(
     api_client_for: Clients, company: Company, owner: User, manager: User
 ) -> None:
     theirs = _key_made_by(api_client_for(manager), company, "editor")
     owners = _key_made_by(api_client_for(owner), company, "editor")
-    with company_scope(company):
-        membership = Membership.objects.get(user=manager)
-    url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
+    url = _membership_url(company, manager)
     assert api_client_for(owner).delete(url).status_code == 204
 
     assert not _key_works(theirs, company)
@@ -413,9 +417,7 @@ def test_a_lowered_role_revokes_the_keys_it_no_longer_covers(
 ) -> None:
     managing = _key_made_by(api_client_for(manager), company, "manager")
     viewing = _key_made_by(api_client_for(manager), company, "viewer")
-    with company_scope(company):
-        membership = Membership.objects.get(user=manager)
-    url = f"/api/v1/companies/{company.slug}/members/{membership.pk}/"
+    url = _membership_url(company, manager)
     assert api_client_for(owner).patch(url, {"role": "editor"}).status_code == 200
 
     assert not _key_works(managing, company)  # more than an editor may hand out
