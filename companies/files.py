@@ -258,7 +258,9 @@ def stored_file_join(
             raise FileNotFoundError(f"the parts hold {joined.size} bytes, not {size}")
         inspected = Inspected(size=size, sha256=joined.sha256, mime_type=mime)
         if held_until is not None:
-            return _file_row(company, kind, joined.key, inspected, original_name, actor, held_until=held_until)
+            return _file_row(
+                company, kind, joined.key, inspected, original_name, actor, held_until=held_until
+            )
         stored, used_before = _record(company, kind, joined.key, inspected, original_name, project, actor)
     except BaseException:
         default_storage.delete(joined.key)
