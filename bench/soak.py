@@ -83,7 +83,9 @@ def rss_mib(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0.0
-    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+    return next(
+        (int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -121,7 +123,7 @@ class Watch:
 
     def sample(self, started: float) -> Sample:
         memory = {name: rss_mib(pid) for name, pid in self.processes.items()}
-        db_connections = int(vl.psql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DB}'"))
+        db_connections = int(vl.psql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DB}'"))  # noqa: S608 - a constant
         client = vl.redis_client()
         try:
             redis_clients = sum(1 for entry in client.client_list() if str(entry.get("db")) == str(REDIS_DB))
@@ -155,13 +157,16 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[dict[str, str], dict[
         Membership.objects.create(company=content_company, user=owner, role=Role.OWNER)
     vl.psql("VACUUM ANALYZE", DB)
     vl.warm(ids)
-    print(f"{len(ids):,} contents and {args.orders:,} orders in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"{len(ids):,} contents and {args.orders:,} orders in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
     client = Client()
     client.force_login(owner)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
-    rng = random.Random(18)  # the same paths on every run
+    rng = random.Random(18)  # noqa: S311 - the same paths on every run, no secret
     sample = rng.sample(ids, 200)
     c, s = content_company.slug, shop.slug
     paths = {
@@ -211,15 +216,14 @@ def start_celery(env: dict[str, str], work: Path) -> tuple[subprocess.Popen[byte
     return worker, beat
 
 
-def run_streams(binary: str, files: dict[str, Path], headers: dict[str, str], seconds: int) -> dict[str, Any]:
-    running = {
-        name: subprocess.Popen(
-            [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(SOAK_LUA),
-             f"http://127.0.0.1:{vl.PORT}", "--", str(files[name]), headers[name]],
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        for name, connections in STREAMS.items()
-    }
+def run_streams(
+    binary: str, files: dict[str, Path], headers: dict[str, str], seconds: int
+) -> dict[str, subprocess.Popen[str]]:
+    running = {}
+    for name, connections in STREAMS.items():
+        command = [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(SOAK_LUA),
+                   f"http://127.0.0.1:{vl.PORT}", "--", str(files[name]), headers[name]]  # fmt: skip
+        running[name] = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     return running
 
 
@@ -234,9 +238,13 @@ def collect(running: dict[str, subprocess.Popen[str]]) -> dict[str, dict[str, An
     return results
 
 
-def report(args: argparse.Namespace, results: dict[str, dict[str, Any]], samples: list[Sample], split: int) -> bool:
+def report(
+    args: argparse.Namespace, results: dict[str, dict[str, Any]], samples: list[Sample], split: int
+) -> bool:
     ok = True
-    print("\n| stream | connections | requests | req/s | p50 ms | p99 ms | max ms | unexpected | socket errors |")
+    print(
+        "\n| stream | connections | requests | req/s | p50 ms | p99 ms | max ms | unexpected | socket errors |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         errors = r["connect"] + r["read"] + r["write"] + r["timeout"]
@@ -247,7 +255,9 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]], samples
         if r["sample"]:
             print(f"  first unexpected answer of {name}: {r['sample']}")
     warm_end, last = samples[split], samples[-1]
-    print(f"\n| process | RSS after warm-up MiB | RSS at the end MiB | growth MiB | bound {args.max_growth_mib} |")
+    print(
+        f"\n| process | RSS after warm-up MiB | RSS at the end MiB | growth MiB | bound {args.max_growth_mib} |"
+    )
     print("|---|---:|---:|---:|---|")
     for name, start in warm_end.memory.items():
         end = last.memory.get(name, 0.0)
@@ -255,7 +265,10 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]], samples
         within = end > 0 and growth <= args.max_growth_mib
         ok &= within
         print(f"| {name} | {start:.1f} | {end:.1f} | {growth:+.1f} | {'ok' if within else 'BROKEN'} |")
-    for label, attribute in (("PostgreSQL connections", "db_connections"), ("Redis clients", "redis_clients")):
+    for label, attribute in (
+        ("PostgreSQL connections", "db_connections"),
+        ("Redis clients", "redis_clients"),
+    ):
         during_warmup = max(getattr(s, attribute) for s in samples[: split + 1])
         after = [getattr(s, attribute) for s in samples[split:]]
         flat = max(after) <= during_warmup + args.connection_slack
@@ -324,7 +337,12 @@ def main() -> int:
 
         ma.vl.PORT = vl.PORT
         token = ma.token_for("owner@bench.example.com", password)
-        headers = {"manifest": "-", "viewer": "-", "portal": f"Cookie: {cookie}", "api": f"Authorization: Bearer {token}"}
+        headers = {
+            "manifest": "-",
+            "viewer": "-",
+            "portal": f"Cookie: {cookie}",
+            "api": f"Authorization: Bearer {token}",
+        }
         headers["api-detail"] = headers["api"]
         time.sleep(5)  # the Celery worker forks its pool
         watch = Watch()
