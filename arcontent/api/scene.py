@@ -114,7 +114,7 @@ class ContentOverlayView(ContentSceneMixin, APIView):
         )
         return self.answer()
 
-    @extend_schema(summary="Remove the overlay frame", responses=ContentSceneSerializer)
+    @extend_schema(summary="Remove the overlay frame", responses={200: ContentSceneSerializer})
     def delete(self, request: Request, **kwargs: Any) -> Response:
         scene_services.content_overlay_remove(content=self.content(), actor=request.user)
         return self.answer()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
 from rest_framework.request import Request
@@ -104,6 +105,6 @@ class BulkJobFileView(CompanyScopedMixin, APIView):
     renderer_classes = [AnyContentRenderer, renderers.JSONRenderer]
 
     @extend_schema(summary="The print sheet PDF of a finished print job",
-                   responses={200: OpenApiResponse(description="The PDF")})  # fmt: skip
+                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")})  # fmt: skip
     def get(self, request: Request, **kwargs: Any) -> FileResponse:
         return bulk_file_response(bulk_job_get(company=self.company, pk=kwargs["pk"]))

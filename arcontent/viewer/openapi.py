@@ -40,7 +40,8 @@ def _ref(name: str) -> dict[str, str]:
 VIDEO_FIELDS: dict[str, Any] = {
     "id": {"type": "integer"},
     "title": _STRING,
-    "video_url": _URL,
+    # "" while the video has no playable file (the viewer then shows the photo alone).
+    "video_url": {"anyOf": [_URL, {"type": "string", "maxLength": 0}]},
     "thumbnail_url": _NULL_URL,
     "duration": {**_NULL_INT, "description": "Seconds."},
     "width": _NULL_INT,

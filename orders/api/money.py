@@ -206,7 +206,7 @@ class _DocumentViewSet(CompanyInputMixin, mixins.ListModelMixin, mixins.Retrieve
         return document_list(company=self.company, model=self.model, year=data.get("year"),
                              search=data.get("search", ""), order_id=data.get("order"))  # fmt: skip
 
-    @extend_schema(summary="The document as PDF", responses={200: PDF_RESPONSE})
+    @extend_schema(summary="The document as PDF", responses={(200, "application/pdf"): PDF_RESPONSE})
     def pdf(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
         return document_pdf_response(self.get_object())
 

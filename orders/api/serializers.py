@@ -39,7 +39,10 @@ class OrderItemSerializer(serializers.ModelSerializer[OrderItem]):
 class OrderSerializer(serializers.ModelSerializer[Order]):
     items = OrderItemSerializer(many=True, read_only=True)
     content: serializers.SlugRelatedField[ARContent] = serializers.SlugRelatedField(
-        slug_field="unique_id", read_only=True, help_text="The AR content this order made or renews."
+        slug_field="unique_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The AR content this order made or renews (none yet for an unpaid order).",
     )
     allowed_transitions = serializers.SerializerMethodField()
     customer_page_url = serializers.SerializerMethodField()
@@ -61,6 +64,9 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer[OrderStatusChange]):
+    # "" on the order's first entry (it had no status before it was made).
+    from_status = serializers.ChoiceField(choices=Order.Status.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = OrderStatusChange
         fields = ["from_status", "to_status", "actor_kind", "actor_label", "note", "created_at"]

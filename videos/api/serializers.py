@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -60,9 +62,22 @@ class ScheduleSerializer(serializers.ModelSerializer[VideoSchedule]):
         read_only_fields = ["id", "video"]
 
 
+def _within_years(value: datetime) -> None:
+    # A year like 0203 was stored and came back with a local-mean-time offset (+02:30:17),
+    # which is no RFC 3339 date-time: a schedule lives within the service's own era.
+    if not SCHEDULE_YEARS[0] <= value.year <= SCHEDULE_YEARS[1]:
+        raise serializers.ValidationError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": SCHEDULE_YEARS[0], "last": SCHEDULE_YEARS[1]}
+        )
+
+
+SCHEDULE_YEARS = (2000, 2200)
+
+
 class ScheduleInputSerializer(serializers.Serializer[VideoSchedule]):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=[_within_years])
+    ends_at = serializers.DateTimeField(validators=[_within_years])
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     allow_overlap = serializers.BooleanField(required=False, default=False)
 

@@ -315,6 +315,7 @@ class VideoUploadDetailView(_TusView):
             204: OpenApiResponse(description="Stored; `Upload-Offset` (and `X-Video-Id` when finished)"),
             409: OpenApiResponse(description="Upload-Offset is not where the upload stands"),
             410: OpenApiResponse(description="The upload expired"),
+            411: OpenApiResponse(description="The chunk came without a Content-Length header"),
             413: OpenApiResponse(description="The chunk goes past Upload-Length, or over the quota"),
             412: _TUS_VERSION_REFUSED,
             415: OpenApiResponse(description="Content-Type is not application/offset+octet-stream"),

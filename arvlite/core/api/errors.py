@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
@@ -84,9 +85,20 @@ def _validation_message(errors: dict[str, Any]) -> str:
     return "The request has invalid fields: " + ", ".join(sorted(errors)) + "."
 
 
+def _answer_in_json(context: dict[str, Any]) -> None:
+    """Errors are JSON whatever the view renders on success: a file download (its renderer
+    passes the body through) or a CSV export would otherwise render the error dict in its
+    own format — as did a download asked for with an unknown ?format=."""
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF EXCEPTION_HANDLER: every exception becomes the documented error body."""
     exc = _as_drf_exception(exc)
+    _answer_in_json(context)
     response = exception_handler(exc, context)
     outage = outage_of(exc) if response is None else None
     if outage is not None:

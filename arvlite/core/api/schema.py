@@ -38,15 +38,39 @@ _STANDARD_ERRORS = {
 }
 
 
+# Statuses an operation answers that its view does not declare (views another change owns):
+# documented here so the schema tells the whole truth (test_schema_fuzz.py checks it).
+_ALSO_ANSWERS: dict[tuple[str, str], dict[str, str]] = {
+    ("/api/v1/auth/verify-email/resend/", "post"): {
+        "200": "The address is already confirmed: nothing is sent."
+    },
+}
+
+
+def _also_answers(path: str, method: str, operation: dict[str, Any]) -> None:
+    for code, description in _ALSO_ANSWERS.get((path, method), {}).items():
+        like = operation["responses"].get("202") or next(iter(operation["responses"].values()))
+        operation["responses"].setdefault(code, {**like, "description": description})
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook: document the error body on every operation."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["ErrorResponse"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/ErrorResponse"}
-    for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            _also_answers(path, method, operation)
+            if "requestBody" in operation:  # a body in a type the operation does not parse
+                operation["responses"].setdefault(
+                    "415",
+                    {
+                        "description": "Unsupported media type.",
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
             for code, description in _STANDARD_ERRORS.items():
                 if code in ("401", "403") and operation.get("security") == []:
                     continue  # a public operation has no authentication and no roles
@@ -90,12 +114,23 @@ class BlankableEmailField(OpenApiSerializerFieldExtension):
 
     target_class = "rest_framework.fields.EmailField"
     match_subclasses = True
+    string_format = "email"
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if not _blank_allowed(self.target) or schema.get("format") != "email":
+        if not _blank_allowed(self.target) or schema.get("format") != self.string_format:
             return schema
         schema.pop("format")
         schema.pop("type", None)
-        schema["oneOf"] = [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]
+        schema["anyOf"] = [
+            {"type": "string", "format": self.string_format},
+            {"type": "string", "maxLength": 0},
+        ]
         return schema
+
+
+class BlankableUrlField(BlankableEmailField):
+    """An optional link (a company's terms_url) is "" when none is given: uri or ""."""
+
+    target_class = "rest_framework.fields.URLField"
+    string_format = "uri"
