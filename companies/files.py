@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -152,6 +152,107 @@ def _check_image_size(handle: IO[bytes], mime: str) -> None:
                 ]
             }
         )
+    try:
+        _check_image_structure(handle, mime, width, height)
+    finally:
+        handle.seek(0)
+
+
+# EXIF, XMP and an ICC profile of a camera photo take well under this.
+JPEG_METADATA_MAX_BYTES = 1024**2
+# A zip file ends with its end-of-central-directory record, at most this far from the end.
+ZIP_TAIL_BYTES = 22 + 65535
+
+
+def _check_image_structure(handle: IO[bytes], mime: str, width: int, height: int) -> None:
+    """Refuse a raster image whose structure is damaged or hides another file: a PNG with
+    bad chunk checksums, no end, compressed picture data far beyond what its size can hold
+    (a zlib bomb) or bytes after its end; a JPEG that stops before its end, does not decode
+    (checked at 1/8 scale, which costs little) or carries an HTML page or a zip after it.
+    Other bytes after a JPEG's end are tolerated (motion photos append their clip)."""
+    damaged = ValidationError({"file": [_("This image is damaged or cannot be read.")]})
+    hidden = ValidationError({"file": [_("This image has another file hidden in it.")]})
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - ZIP_TAIL_BYTES))
+    tail = handle.read()
+    if _ends_with_zip(tail, size):
+        raise hidden
+    handle.seek(0)
+    if mime == "image/png":
+        idat, end = _png_chunks(handle)
+        if end is None or end > size:
+            raise damaged
+        # Filter byte per row, 8 bytes per pixel at most (RGBA, 16 bits), plus deflate's own
+        # overhead for data that does not compress.
+        raw = height * (1 + width * 8)
+        if idat > raw + raw // 100 + 1024:
+            raise damaged
+        if size - end > 0:
+            raise hidden
+        handle.seek(0)
+        try:
+            with Image.open(handle) as image:
+                image.verify()
+        except (OSError, SyntaxError, ValueError) as error:
+            raise damaged from error
+    elif mime == "image/jpeg":
+        if _jpeg_metadata_bytes(handle) > JPEG_METADATA_MAX_BYTES:
+            raise ValidationError({"file": [_("This image carries more metadata than a photo needs.")]})
+        # A JPEG cut short fails the decode below; here only what follows its end matters.
+        trailing = tail.rsplit(b"\xff\xd9", 1)[-1].lower() if b"\xff\xd9" in tail else b""
+        if b"<script" in trailing or b"<html" in trailing or b"<svg" in trailing:
+            raise hidden
+        handle.seek(0)
+        try:
+            with Image.open(handle) as image:
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.load()
+        except (OSError, SyntaxError, ValueError) as error:
+            raise damaged from error
+
+
+def _jpeg_metadata_bytes(handle: IO[bytes]) -> int:
+    """The bytes of the APPn and COM segments before a JPEG's picture data (EXIF, XMP, ICC
+    profiles, comments). Only the segment headers are read."""
+    handle.seek(2)
+    total = 0
+    while True:
+        header = handle.read(4)
+        if len(header) < 4 or header[0] != 0xFF or header[1] in (0xDA, 0xD9):
+            return total
+        length = int.from_bytes(header[2:4], "big")
+        if 0xE0 <= header[1] <= 0xEF or header[1] == 0xFE:
+            total += length
+        handle.seek(length - 2, 1)
+
+
+def _ends_with_zip(tail: bytes, size: int) -> bool:
+    """True when the file ends with a zip's end-of-central-directory record whose comment
+    length reaches exactly the end of the file (what unzip looks for)."""
+    at = tail.rfind(b"PK\x05\x06")
+    while at != -1:
+        if at + 22 <= len(tail) and at + 22 + int.from_bytes(tail[at + 20 : at + 22], "little") == len(tail):
+            return True
+        at = tail.rfind(b"PK\x05\x06", 0, at)
+    return False
+
+
+def _png_chunks(handle: IO[bytes]) -> tuple[int, int | None]:
+    """The bytes of IDAT data of a PNG, and where its IEND chunk ends (None when the file
+    stops before it). Only the chunk headers are read."""
+    handle.seek(8)
+    idat = 0
+    while True:
+        header = handle.read(8)
+        if len(header) < 8:
+            return idat, None
+        length = int.from_bytes(header[:4], "big")
+        if header[4:8] == b"IDAT":
+            idat += length
+        handle.seek(length + 4, 1)  # the data and its CRC
+        if header[4:8] == b"IEND":
+            return idat, handle.tell()
 
 
 def _accepted_type(head: bytes, *, kind: str, generated_mime: str | None = None) -> str:
@@ -169,6 +270,13 @@ def _accepted_type(head: bytes, *, kind: str, generated_mime: str | None = None)
             }
         )
     return mime
+
+
+# Checks of a kind that only an app above this one can make (videos registers the probe of
+# a video in its AppConfig.ready). Each is called with the upload, after the type and pixel
+# checks and before the quota, and raises ValidationError to refuse it, so every route that
+# stores a client's file (the generic files endpoint too) gets the checks of its kind.
+CONTENT_CHECKS: dict[str, list[Callable[[IO[bytes]], None]]] = {}
 
 
 def stored_file_create(
@@ -195,6 +303,9 @@ def stored_file_create(
     if project is not None and project.company_id != company.pk:
         raise ValidationError({"project": [_("Unknown project.")]})
     inspected = inspect_content(content, kind=kind, generated_mime=generated_mime)
+    for check in CONTENT_CHECKS.get(kind, ()):
+        check(content)
+        content.seek(0)
     if held_until is not None:
         check_file_size(inspected.size)
         return _store_held(company, kind, content, inspected, original_name, actor, held_until)

@@ -3,22 +3,29 @@ rules (mode, active video, rotation, date rules, schedules). All audited."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from types import EllipsisType
 from typing import IO, Any, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from arcontent.models import ARContent
+from arvlite.core.scratch import work_directory
+from arvlite.core.storage.sniff import ALLOWED_TYPES, HEAD_BYTES, sniff_mime
 from companies.actors import Actor, actor_user
 from companies.audit import audit_log
 from companies.files import UploadedParts, stored_file_adopt, stored_file_create, stored_file_join
 from companies.models import StoredFile
+from videos.media.errors import VideoRejectedError
+from videos.media.parts import PartsReader
+from videos.media.probe import probe
 from videos.models import DateRule, Playback, Video, VideoSchedule
 from videos.tasks import process_video
 
@@ -36,6 +43,53 @@ def check_video_size(size: int) -> None:
         )
 
 
+COPY_BYTES = 1024 * 1024
+
+
+def check_video_playable(*, upload: IO[bytes] | None = None, parts: UploadedParts | None = None) -> None:
+    """Refuse, before anything is stored or counted, a video that probing shows unusable:
+    empty, not a video, no picture, undecodable, a single frame, cut short (videos.media.probe).
+    The bytes are the ``upload`` (its spool file, or a scratch copy of a small one held in
+    memory) or the stored parts of a resumable upload, read by range where they lie
+    (PartsReader: only the start, the index and the last seconds are fetched). What only a
+    full decode reveals is left to the processing. A missing part, or parts that no longer
+    add up to their size, raise FileNotFoundError. A file whose first bytes show no video
+    type at all is left to the type check of storage (stored_file_create/join), which
+    names the accepted types."""
+    workdir = None
+    try:
+        if upload is None:
+            if parts is None:
+                return
+            with PartsReader(default_storage, parts.keys, size=parts.size) as joined:
+                if sniff_mime(joined.read(HEAD_BYTES)) in ALLOWED_TYPES[StoredFile.Kind.VIDEO]:
+                    probe(joined)  # type: ignore[arg-type]
+            return
+        upload.seek(0)
+        if sniff_mime(upload.read(HEAD_BYTES)) not in ALLOWED_TYPES[StoredFile.Kind.VIDEO]:
+            return
+        if hasattr(upload, "temporary_file_path"):
+            probe(upload.temporary_file_path())
+        else:
+            workdir = work_directory("probe")
+            with open(workdir / "source", "wb") as target:
+                upload.seek(0)
+                shutil.copyfileobj(upload, target, COPY_BYTES)
+            probe(workdir / "source")
+    except VideoRejectedError as error:
+        raise ValidationError({"file": [_(error.message)]}, code=error.code) from None
+    finally:
+        if upload is not None:
+            upload.seek(0)
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def probe_upload(upload: IO[bytes]) -> None:
+    """check_video_playable for one upload: the video check of companies.files.CONTENT_CHECKS."""
+    check_video_playable(upload=upload)
+
+
 def _check_content(content: ARContent) -> None:
     if content.status == ARContent.Status.ARCHIVED:
         raise ValidationError(_("Archived content is read-only."))
@@ -51,7 +105,7 @@ def video_create(
     held_file: StoredFile | None = None,
     parts: UploadedParts | None = None,
 ) -> Video:
-    """Store an uploaded video (type sniffed from its bytes, quota and size checked) and
+    """Store an uploaded video (type sniffed from its bytes, probed, quota and size checked) and
     queue its processing after commit. It goes to the end of the content's list.
 
     An order passes ``held_file`` instead: the customer's video, checked when it was held
@@ -64,6 +118,7 @@ def video_create(
         filename = filename or held_file.original_name
     elif parts is not None:
         check_video_size(parts.size)
+        check_video_playable(parts=parts)
         stored = stored_file_join(
             company=content.company, kind=StoredFile.Kind.VIDEO, parts=parts, original_name=filename,
             project=content.project, actor=actor,

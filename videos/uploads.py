@@ -60,7 +60,7 @@ from companies.files import (
 )
 from companies.models import Company, StoredFile
 from videos.models import UploadSession
-from videos.services import check_video_size, video_create
+from videos.services import check_video_playable, check_video_size, video_create
 
 logger = structlog.get_logger(__name__)
 
@@ -302,8 +302,10 @@ def upload_finish(*, session: UploadSession, actor: Actor = None) -> UploadSessi
 
 
 def _finish_held(locked: UploadSession) -> UploadSession:
-    """A held upload's bytes become one held file (type sniffed: only a video is kept)."""
+    """A held upload's bytes become one held file (type sniffed and the video probed: only
+    a usable video is kept)."""
     try:
+        check_video_playable(parts=_parts(locked))
         held = stored_file_join(
             company=locked.company, kind=StoredFile.Kind.VIDEO, parts=_parts(locked),
             original_name=locked.filename, held_until=locked.hold_until or locked.expires_at,

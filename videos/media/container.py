@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 from av.audio.stream import AudioStream
@@ -27,15 +28,26 @@ ALLOWED_FORMATS = ("mov", "matroska", "avi", "mpegts", "mpeg", "flv", "asf", "og
 _OPTIONS = {"format_whitelist": ",".join(ALLOWED_FORMATS), "protocol_whitelist": "file"}
 
 
-def open_input(path: str | Path) -> InputContainer:
-    """Open a local file for reading. An empty file is refused with VideoRejectedError code
-    "empty", one FFmpeg cannot read as one of ALLOWED_FORMATS with "not_a_video"."""
-    if Path(path).stat().st_size == 0:
+def open_input(path: str | Path | BinaryIO) -> InputContainer:
+    """Open a local file (or an open seekable file: no protocol is involved then) for
+    reading. An empty file is refused with VideoRejectedError code "empty", one FFmpeg
+    cannot read as one of ALLOWED_FORMATS with "not_a_video"."""
+    if file_size(path) == 0:
         raise VideoRejectedError(EMPTY, "empty")
     try:
+        if not isinstance(path, (str, Path)):
+            path.seek(0)
+            return av.open(path, "r", container_options={"format_whitelist": _OPTIONS["format_whitelist"]})
         return av.open(str(path), "r", container_options=_OPTIONS)
     except (av.FFmpegError, ValueError) as error:
         raise VideoRejectedError(NOT_A_VIDEO, "not_a_video") from error
+
+
+def file_size(path: str | Path | BinaryIO) -> int:
+    """Bytes in a local file or an open seekable file."""
+    if isinstance(path, (str, Path)):
+        return Path(path).stat().st_size
+    return path.seek(0, 2)
 
 
 def pick_video_stream(container: InputContainer) -> VideoStream | None:

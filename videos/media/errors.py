@@ -8,7 +8,8 @@ class VideoRejectedError(Exception):
     """The uploaded file cannot be accepted as a video.
 
     `message` is a complete English sentence for the studio user; `code` is stable for
-    programs: empty, not_a_video, undecodable, no_video_stream, too_long, truncated.
+    programs: empty, not_a_video, undecodable, no_video_stream, too_many_streams, one_frame,
+    too_long, truncated.
     """
 
     def __init__(self, message: str, code: str) -> None:
@@ -42,4 +43,12 @@ UNDECODABLE = (
 TRUNCATED = (
     "The video file is incomplete: it stops part-way, usually because an upload or a copy was "
     "interrupted. Please upload the complete file again."
+)
+ONE_FRAME = (
+    "The video has only one frame: it is a still picture, so there is nothing to play. "
+    "Please upload a video that runs for at least a moment."
+)
+TOO_MANY_STREAMS = (
+    "The video file holds far more tracks than a video needs. Please export it again as MP4 "
+    "(H.264) with one picture and one sound track."
 )

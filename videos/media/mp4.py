@@ -31,19 +31,26 @@ class Box:
         return self.offset + self.size
 
 
-def top_level_boxes(path: str | Path) -> Iterator[Box]:
+def top_level_boxes(path: str | Path | BinaryIO) -> Iterator[Box]:
     """The top-level boxes in file order. The walk stops quietly at the first header that
     cannot be a box (too short, a size smaller than its own header, a non-printable type),
-    so any file, even random bytes, can be passed."""
+    so any file, even random bytes, can be passed. ``path`` may be an open seekable file."""
+    if not isinstance(path, (str, Path)):
+        yield from _walk(path)
+        return
     with open(path, "rb") as file:
-        file_size = file.seek(0, 2)
-        offset = 0
-        while offset + _HEADER.size <= file_size:
-            box = _read_box(file, offset, file_size)
-            if box is None:
-                return
-            yield box
-            offset = box.end
+        yield from _walk(file)
+
+
+def _walk(file: BinaryIO) -> Iterator[Box]:
+    file_size = file.seek(0, 2)
+    offset = 0
+    while offset + _HEADER.size <= file_size:
+        box = _read_box(file, offset, file_size)
+        if box is None:
+            return
+        yield box
+        offset = box.end
 
 
 def is_faststart(path: str | Path) -> bool:
@@ -57,14 +64,15 @@ def is_faststart(path: str | Path) -> bool:
     return False
 
 
-def is_cut_short(path: str | Path) -> bool:
+def is_cut_short(path: str | Path | BinaryIO) -> bool:
     """True for a file that starts like an MP4 (`ftyp` first) but ends early: its last box
     declares more bytes than the file has, or the index (`moov`, which most cameras write
     last) never arrived. Files that are not MP4 give False; FFmpeg judges those."""
     boxes = list(top_level_boxes(path))
     if not boxes or boxes[0].type != "ftyp":
         return False
-    return boxes[-1].end > Path(path).stat().st_size or all(box.type != "moov" for box in boxes)
+    size = Path(path).stat().st_size if isinstance(path, (str, Path)) else path.seek(0, 2)
+    return boxes[-1].end > size or all(box.type != "moov" for box in boxes)
 
 
 def _read_box(file: BinaryIO, offset: int, file_size: int) -> Box | None:

@@ -11,6 +11,7 @@ import contextlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 from av.container import InputContainer
@@ -18,11 +19,20 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
 from videos.media import mp4
-from videos.media.container import open_input, packets_until_damage, pick_audio_stream, require_video_stream
-from videos.media.errors import TRUNCATED, UNDECODABLE, VideoRejectedError
+from videos.media.container import (
+    file_size,
+    open_input,
+    packets_until_damage,
+    pick_audio_stream,
+    require_video_stream,
+)
+from videos.media.errors import ONE_FRAME, TOO_MANY_STREAMS, TRUNCATED, UNDECODABLE, VideoRejectedError
 from videos.media.sizes import display_size
 
 FRAMES_TO_DECODE = 2
+# Phones and editors write a picture, a sound track or two, and some metadata tracks; a file
+# with dozens of tracks is made to cost the demuxer, not to be watched.
+MAX_STREAMS = 16
 # A few broken packets before the first picture (a damaged first GOP of a camera file) are
 # survivable; a file whose packets keep failing is not.
 DECODE_ERRORS_TOLERATED = 8
@@ -51,15 +61,20 @@ class VideoInfo:
     size_bytes: int
 
 
-def probe(path: str | Path, *, max_seconds: float | None = None) -> VideoInfo:
+def probe(path: str | Path | BinaryIO, *, max_seconds: float | None = None) -> VideoInfo:
     """Describe the video at `path`, or refuse it with VideoRejectedError (codes empty,
-    not_a_video, no_video_stream, undecodable, too_long, truncated). Any content, even random
+    not_a_video, no_video_stream, too_many_streams, undecodable, one_frame, too_long,
+    truncated). Any content, even random
     bytes, ends in one of the two; a missing file raises FileNotFoundError, since that is the
-    caller's fault and not the user's."""
-    path = Path(path)
+    caller's fault and not the user's. `path` may also be an open seekable file (the parts of
+    an upload still in storage, read by range)."""
+    if isinstance(path, str):
+        path = Path(path)
     if mp4.is_cut_short(path):
         raise VideoRejectedError(TRUNCATED, "truncated")
     with open_input(path) as container:
+        if len(container.streams) > MAX_STREAMS:
+            raise VideoRejectedError(TOO_MANY_STREAMS, "too_many_streams")
         stream = require_video_stream(container)
         first, fps = _first_frames(container, stream)
         start = (container.start_time or 0) / av.time_base
@@ -75,7 +90,7 @@ def probe(path: str | Path, *, max_seconds: float | None = None) -> VideoInfo:
             )
         if declared is not None:
             _refuse_if_cut_short(container, start, declared)
-        size_bytes = path.stat().st_size
+        size_bytes = file_size(path)
         rotation = frame_rotation(first)
         width, height = display_size(first.width, first.height, rotation, stream.sample_aspect_ratio)
         return VideoInfo(
@@ -111,6 +126,7 @@ def _first_frames(container: InputContainer, stream: VideoStream) -> tuple[Video
     """The first decoded frame and the frame rate, after decoding FRAMES_TO_DECODE frames."""
     frames: list[VideoFrame] = []
     errors = 0
+    packets_left = True
     for packet in packets_until_damage(container, stream):
         try:
             frames.extend(packet.decode())
@@ -118,8 +134,13 @@ def _first_frames(container: InputContainer, stream: VideoStream) -> tuple[Video
             errors += 1
         if len(frames) >= FRAMES_TO_DECODE or errors > DECODE_ERRORS_TOLERATED:
             break
+    else:
+        packets_left = False
     if not frames:
         raise VideoRejectedError(UNDECODABLE, "undecodable")
+    if len(frames) == 1 and not packets_left and errors == 0:
+        # Every packet was read and decoded cleanly, and they held one picture: a still.
+        raise VideoRejectedError(ONE_FRAME, "one_frame")
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     return frames[0], round(float(rate or 0), 3)
 
@@ -142,10 +163,11 @@ def _end_of_packets(container: InputContainer, *, seek_to: float | None) -> floa
     """The latest time (seconds) any packet reaches, reading from `seek_to` (or from where the
     demuxer stands) to the end of the file. Only packets are read, nothing is decoded, so this
     costs little even for 4K footage."""
-    if seek_to is not None and seek_to > 0:
-        # A file that cannot seek is read on from where it stands, which only costs time.
+    if seek_to is not None:
+        # A video shorter than the tail is read again from its start (the first frames have
+        # used its packets up). A file that cannot seek is read on from where it stands.
         with contextlib.suppress(av.FFmpegError):
-            container.seek(int(seek_to * av.time_base), backward=True)
+            container.seek(int(max(seek_to, 0.0) * av.time_base), backward=True)
     end: float | None = None
     for packet in packets_until_damage(container):
         stamp = packet.pts if packet.pts is not None else packet.dts

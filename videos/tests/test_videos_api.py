@@ -109,16 +109,18 @@ def test_bad_files_are_refused_at_upload(
         assert not Video.objects.exists()
 
 
-def test_a_truncated_video_fails_with_a_readable_reason(
+def test_a_truncated_video_is_refused_before_it_is_stored(
     api_client_for: Clients, company: Company, content: ARContent, editor: User
 ) -> None:
+    """Probed at the upload (issue 18): refused with the reason, nothing stored or counted.
+    The hostile-file corpus (arvlite/core/tests/test_hostile_uploads.py) has the rest."""
     data = clip_bytes(width=320, height=240, seconds=2.0)
     response = upload(api_client_for(editor), company, content, data[: len(data) // 2])
-    assert response.status_code == 201
-    with company_scope(company):
-        video = Video.objects.get()
-    assert video.status == Video.Status.FAILED
-    assert video.error.endswith(".")
+    assert response.status_code == 400
+    assert "incomplete" in response.json()["errors"]["file"][0]
+    with scopes_disabled():
+        assert not Video.objects.exists()
+        assert not StoredFile.objects.filter(kind=StoredFile.Kind.VIDEO).exists()
 
 
 def test_the_size_limit_is_413_before_reading(

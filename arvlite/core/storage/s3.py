@@ -141,6 +141,18 @@ def s3_read_head(storage: S3Storage, name: str, size: int) -> bytes:
         return body.read()
 
 
+def s3_read_range(storage: S3Storage, name: str, start: int, length: int) -> bytes:
+    """``length`` bytes of an object from ``start``, with one ranged GET."""
+    try:
+        response = _client(storage).get_object(
+            Bucket=storage.bucket_name, Key=s3_key(storage, name), Range=f"bytes={start}-{start + length - 1}"
+        )
+    except ClientError as error:
+        raise _not_found_or(error, name) from error
+    with response["Body"] as body:
+        return body.read()
+
+
 def s3_compose(storage: S3Storage, sources: Sequence[str], target: str) -> int | None:
     """Join the objects ``sources`` in order into a new object ``target`` inside S3: a
     multipart upload whose parts are server-side copies of the sources, so no byte passes
