@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "arvlite.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "arcontent.viewer.fastlane.ViewerFastLaneMiddleware",  # manifest/check skip what they never use
+    "arvlite.core.security_headers.SecurityHeadersMiddleware",  # CSP with a nonce, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "companies.context_processors.portal",
                 "notifications.context_processors.bell",
+                "arvlite.core.security_headers.csp_nonce",
             ],
         },
     },

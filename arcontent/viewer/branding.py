@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_http_methods
 
+from arvlite.core.security_headers import STORED_FILE_POLICY
 from arvlite.core.storage.sniff import HEAD_BYTES
 from arvlite.core.tenancy import scopes_disabled
 from companies.branding import logo_content_type
@@ -30,4 +31,6 @@ def company_logo(request: HttpRequest, company_id: int) -> FileResponse:
     # The link carries the file name (?v=…), so a new logo is a new URL: cache for long.
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = STORED_FILE_POLICY
+    response["Content-Disposition"] = 'inline; filename="logo"'
     return response

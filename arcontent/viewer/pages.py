@@ -26,6 +26,7 @@ from arcontent.viewer import hotpath
 from arcontent.viewer import snapshot as snapshots
 from arcontent.viewer.clientip import client_ip
 from arcontent.viewer.snapshot import Snapshot
+from arvlite.core.security_headers import VIEWER_PERMISSIONS_POLICY
 
 PAGE_TEMPLATE = "arcontent/viewer/page.html"
 UNAVAILABLE_TEMPLATE = "arcontent/viewer/unavailable.html"
@@ -75,6 +76,7 @@ def view_page(request: HttpRequest, uid: str) -> HttpResponse:
     }
     response = render(request, PAGE_TEMPLATE, context)
     response["Content-Security-Policy"] = content_security_policy(snapshot)
+    response["Permissions-Policy"] = VIEWER_PERMISSIONS_POLICY  # web AR films the print
     # The page holds signed file links and follows Accept-Language: never shared.
     patch_cache_control(response, private=True, no_cache=True)
     return response

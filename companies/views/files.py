@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from arvlite.core.security_headers import STORED_FILE_POLICY
 from arvlite.core.storage.access import signature_is_valid
 from arvlite.core.storage.keys import company_id_of
 from arvlite.core.storage.ranges import ranged_response
@@ -55,6 +56,7 @@ def serve_file(request: HttpRequest, key: str) -> HttpResponseBase:
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{key.rsplit("/", 1)[-1]}"'
     response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = STORED_FILE_POLICY  # an uploaded file never runs as a page
     if request.method == "HEAD":
         return _headers_only(response)
     return response
