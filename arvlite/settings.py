@@ -437,6 +437,12 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 
+# --- Backups (manage.py backup / restore; docs/OPERATIONS.md) ----------------------------
+BACKUP_DIR = env.str("BACKUP_DIR", default=str(DATA_DIR / "backups"))
+BACKUP_KEEP = env.positive_int("BACKUP_KEEP", default=14)  # newest backups kept; 0 keeps all
+# A Fernet key (Fernet.generate_key()); empty: the dump is written unencrypted.
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
+
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg2  # type: ignore[import-untyped]
+import psycopg2
 from django.db import connection
 
 

@@ -1,0 +1,35 @@
+"""``manage.py backup``: a database dump and a checksummed manifest of every stored object
+(arvlite/core/backups.py; docs/OPERATIONS.md "Backups and restore")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from arvlite.core.backups import BackupError, create_backup
+
+
+class Command(BaseCommand):
+    help = "Back up the database (pg_dump, custom format) with a SHA-256 manifest of stored files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--output", default=settings.BACKUP_DIR, help="Directory of backups (BACKUP_DIR)."
+        )
+        parser.add_argument(
+            "--keep", type=int, default=settings.BACKUP_KEEP, help="Newest backups to keep (0: all)."
+        )
+        parser.add_argument("--no-encrypt", action="store_true", help="Ignore BACKUP_ENCRYPTION_KEY.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["keep"] < 0:
+            raise CommandError("--keep must be 0 or more.")
+        key = "" if options["no_encrypt"] else settings.BACKUP_ENCRYPTION_KEY
+        try:
+            path = create_backup(Path(options["output"]), encryption_key=key, keep=options["keep"])
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Backup written to {path}{' (encrypted)' if key else ''}.")
