@@ -83,7 +83,13 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         content_type = response.headers.get("Content-Type", "")
-        if "Content-Security-Policy" not in response.headers and content_type.startswith("text/html"):
+        # A 304 renders nothing, and a browser merges its headers into the cached page: a new
+        # nonce there would block the cached page's own scripts.
+        if (
+            response.status_code != 304
+            and "Content-Security-Policy" not in response.headers
+            and content_type.startswith("text/html")
+        ):
             response.headers["Content-Security-Policy"] = page_policy(nonce)
         return response
 

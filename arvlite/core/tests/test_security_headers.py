@@ -95,6 +95,22 @@ def test_the_nonce_is_new_on_every_request(studio: tuple[Any, Any, Any]) -> None
     assert first != second
 
 
+def test_a_not_modified_answer_keeps_the_cached_policy() -> None:
+    """A browser merges a 304's headers into the cached page; a new nonce would block the
+    scripts of the page it keeps."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from arvlite.core.security_headers import SecurityHeadersMiddleware
+
+    request = RequestFactory().get("/")
+    page = SecurityHeadersMiddleware(lambda r: HttpResponse("<p>hi</p>"))(request)
+    not_modified = SecurityHeadersMiddleware(lambda r: HttpResponse(status=304))(request)
+    assert "Content-Security-Policy" in page
+    assert "Content-Security-Policy" not in not_modified
+    assert not_modified["Permissions-Policy"]
+
+
 @pytest.mark.parametrize(
     "path",
     ["/accounts/login/", "/accounts/signup/", "/accounts/password-reset/", "/admin/login/", "/api/docs/",
