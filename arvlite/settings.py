@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_prometheus",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "social_django",
     "arvlite.core",
     "companies",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "companies.sessions.SessionActivityMiddleware",  # the account page's "signed in on these devices"
     "django.contrib.messages.middleware.MessageMiddleware",
+    "companies.two_factor_session.TwoFactorSessionMiddleware",  # a signed-in session waits for its code
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -229,6 +232,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "arvlite.core.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Two-factor sign-in (TOTP, django-otp): the name authenticator apps show for the account;
+# a wrong code counts towards the lockout above, and django-otp slows repeated wrong codes
+# on one device down further (1 s, 2 s, 4 s, ...).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ARVlite")
 
 INVITATION_VALID_DAYS = env.positive_int("INVITATION_VALID_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env.positive_int("PASSWORD_RESET_HOURS", default=24)

@@ -12,6 +12,7 @@ class CompaniesConfig(AppConfig):
             schema,  # noqa: F401 - registers the OpenAPI auth extension
             sessions,  # noqa: F401 - records sign-ins for the account page's device list
             signals,  # noqa: F401 - removes storage objects of deleted file rows
+            two_factor_session,  # noqa: F401 - marks new sessions for the second sign-in step
         )
         from companies.activity import register_company_sentences
         from companies.dashboard import register_company_panels

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.models import Company
-from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
+from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS, SECURITY_SETTINGS_FIELDS
 from companies.time_zones import TIME_ZONE_HELP, TimeZoneInput
 
 
@@ -68,6 +68,7 @@ class CompanySettingsForm(forms.ModelForm):
         fields = [
             *COMPANY_PROFILE_FIELDS,
             *(n for n in PAYMENT_SETTINGS_FIELDS if n != "yookassa_secret_key"),
+            *SECURITY_SETTINGS_FIELDS,
         ]
         widgets = {"brand_color": forms.TextInput(attrs={"type": "color"}), "time_zone": TimeZoneInput()}
         help_texts = {"time_zone": TIME_ZONE_HELP}
@@ -81,6 +82,7 @@ class CompanySettingsForm(forms.ModelForm):
                                            "bank_details")),
         (_("Online payments"), ("yookassa_shop_id", "yookassa_secret_key", "remove_yookassa_secret_key",
                                 "payment_two_stage", "receipts_enabled", "tax_system_code")),
+        (_("Sign-in"), SECURITY_SETTINGS_FIELDS),
     )  # fmt: skip
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:

@@ -209,6 +209,11 @@ class Company(models.Model):
     storage_quota_bytes = models.PositiveBigIntegerField(
         _("storage quota, bytes"), default=DEFAULT_STORAGE_QUOTA_BYTES
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=False,
+        help_text=_("Every member signs in with a code from an authenticator app as well as the password."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -445,3 +450,22 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.ip or ''}".strip()
+
+
+class RecoveryCode(models.Model):
+    """A single-use way in when the authenticator app is lost. Only a SHA-256 of the code is
+    kept (the codes are random and long, so a plain digest is enough); shown once, at
+    enrolment or when the person asks for new ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used_at else 'unused'}"

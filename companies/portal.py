@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from arvlite.core.api.permissions import required_role
 from arvlite.core.roles import Role, role_allows
 from arvlite.core.tenancy import company_scope
 from companies.models import Company, Membership
 from companies.selectors import membership_for
+from companies.two_factor import TwoFactorRequired
 
 
 class CompanyPortalMixin(LoginRequiredMixin):
@@ -35,7 +39,15 @@ class CompanyPortalMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        try:
+            self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        except TwoFactorRequired as refused:
+            messages.warning(
+                request,
+                _("%(company)s requires two-factor sign-in: turn it on to continue.")
+                % {"company": refused.company.name},
+            )
+            return redirect("two-factor-page")
         self.company = self.membership.company
         request.company = self.company  # type: ignore[attr-defined]  # for the header's switcher
         request.membership = self.membership  # type: ignore[attr-defined]  # ditto

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from companies.models import Company, Membership, StoredFile
+from companies.two_factor import TwoFactorRequired, has_two_factor
 
 
 def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
@@ -85,4 +86,6 @@ def membership_for(*, user: Any, company_slug: str) -> Membership:
     )
     if membership is None:
         raise Http404
+    if membership.company.two_factor_required and not has_two_factor(user):
+        raise TwoFactorRequired(membership.company)
     return membership

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from arvlite.core.encryption import encrypt
 from arvlite.core.roles import Role
 from companies.accounts import EMAIL_NOT_VERIFIED, EmailNotVerifiedError, email_confirmation_pending
-from companies.actors import Actor
+from companies.actors import Actor, actor_user
 from companies.api_keys import api_keys_follow_member
 from companies.audit import audit_log
 from companies.files import check_image_pixels
@@ -56,6 +56,10 @@ PAYMENT_SETTINGS_FIELDS = (
 )
 SECRET_FIELDS = frozenset({"yookassa_secret_key"})
 
+# Sign-in rules for every member: changed by owners only, and only by an owner who already
+# signs in with a second factor (nobody locks themselves out of their own company).
+SECURITY_SETTINGS_FIELDS = ("two_factor_required",)
+
 # Apps that own data which must stop a company from being deleted register a check here
 # (e.g. published AR content). A check returns a sentence saying why, or None.
 COMPANY_DELETE_BLOCKERS: list[Callable[[Company], str | None]] = []
@@ -93,9 +97,16 @@ def company_create(*, name: str, slug: str, owner: User, **profile: Any) -> Comp
 @transaction.atomic
 def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
     """Change company settings (managers and up). Audited with the changed fields."""
-    unknown = set(fields) - set(COMPANY_PROFILE_FIELDS) - set(PAYMENT_SETTINGS_FIELDS)
+    unknown = (
+        set(fields)
+        - set(COMPANY_PROFILE_FIELDS)
+        - set(PAYMENT_SETTINGS_FIELDS)
+        - set(SECURITY_SETTINGS_FIELDS)
+    )
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    if "two_factor_required" in fields and fields["two_factor_required"] != company.two_factor_required:
+        _check_two_factor_change(company, actor, required=bool(fields["two_factor_required"]))
     changes: dict[str, list[str]] = {}
     old_logo = company.logo.name or ""
     if fields.get("logo"):  # held to the limit of every stored image (labels decode it whole)
@@ -123,6 +134,21 @@ def company_update(*, company: Company, actor: Actor, **fields: Any) -> Company:
         storage = company.logo.storage
         transaction.on_commit(lambda: _delete_replaced_logo(storage, old_logo))
     return company
+
+
+def _check_two_factor_change(company: Company, actor: Actor, *, required: bool) -> None:
+    from companies.two_factor import has_two_factor  # two_factor imports the models only
+
+    user = actor_user(actor)
+    is_owner = (
+        user is not None and Membership.objects.filter(company=company, user=user, role=Role.OWNER).exists()
+    )
+    if not is_owner:
+        raise ValidationError({"two_factor_required": [_("Only an owner can change the sign-in rules.")]})
+    if required and not has_two_factor(user):  # type: ignore[arg-type]  # is_owner implies a user
+        raise ValidationError(
+            {"two_factor_required": [_("Turn on two-factor sign-in for your own account first.")]}
+        )
 
 
 def _delete_replaced_logo(storage: Any, name: str) -> None:

@@ -1,10 +1,13 @@
 """Where a person is signed in: one ``UserSession`` per browser session (written at sign-in,
 its "last activity" refreshed at most every few minutes), listed on the account page, where
-each can be signed out. JWT API tokens are not sessions and are not listed."""
+each can be signed out. Refresh tokens of the JWT API are listed beside them and can be
+revoked; "sign out everywhere else" does both."""
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -181,3 +184,63 @@ def session_end_others(*, user: User, current_key: str | None) -> int:
     )
     _end(keys)
     return len(keys)
+
+
+@dataclass(frozen=True)
+class ApiSignIn:
+    """A refresh token issued to an app or script (the JWT token endpoint) and still alive."""
+
+    pk: int
+    issued_at: datetime
+    expires_at: datetime
+
+
+def _live_refresh_tokens(user: User) -> list[Any]:
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+    from rest_framework_simplejwt.utils import get_md5_hash_password
+
+    rows = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    ).order_by("-created_at", "-pk")
+    password_claim = get_md5_hash_password(user.password)
+    live = []
+    for row in rows:
+        # Tokens from before a password change are dead already (their claim is checked on
+        # refresh); they are not listed.
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(row.token.split(".")[1] + "=="))
+        except (IndexError, ValueError):
+            continue
+        if payload.get(api_settings.REVOKE_TOKEN_CLAIM) == password_claim:
+            live.append(row)
+    return live
+
+
+def refresh_token_list_for_user(*, user: User) -> list[ApiSignIn]:
+    return [
+        ApiSignIn(pk=row.pk, issued_at=row.created_at, expires_at=row.expires_at)
+        for row in _live_refresh_tokens(user)
+    ]
+
+
+def _blacklist(rows: list[Any]) -> None:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    for row in rows:
+        BlacklistedToken.objects.get_or_create(token=row)
+
+
+def refresh_token_revoke(*, user: User, pk: int) -> bool:
+    rows = [row for row in _live_refresh_tokens(user) if row.pk == pk]
+    _blacklist(rows)
+    return bool(rows)
+
+
+def sign_out_everywhere_else(*, user: User, current_key: str | None) -> tuple[int, int]:
+    """End every other browser session and revoke every refresh token; (sessions, tokens).
+    Access tokens already issued run out by themselves (JWT_ACCESS_MINUTES, 15 by default)."""
+    rows = _live_refresh_tokens(user)
+    with transaction.atomic():
+        _blacklist(rows)
+    return session_end_others(user=user, current_key=current_key), len(rows)

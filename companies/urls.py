@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from companies.views import accounts, company, members, search, storage
+from companies.views import accounts, company, members, search, storage, two_factor
 
 C = "c/<slug:company_slug>"
 
@@ -18,6 +18,9 @@ urlpatterns = [
         accounts.account_sessions_end_others,
         name="account-sessions-end-others",
     ),
+    path("accounts/me/tokens/<int:pk>/revoke/", accounts.account_token_revoke, name="account-token-revoke"),
+    path("accounts/me/two-factor/", two_factor.two_factor_page, name="two-factor-page"),
+    path("accounts/two-factor/", two_factor.two_factor_verify, name="two-factor-verify"),
     path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",

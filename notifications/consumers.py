@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from companies.two_factor_session import session_waits_for_code
 
 
 def user_group(user_id: int) -> str:
@@ -26,9 +29,17 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
+        if await self._waits_for_code(user):  # signed in with the password, not yet the code
+            await self.close(code=4401)
+            return
         self.group_name = user_group(user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
+
+    @database_sync_to_async
+    def _waits_for_code(self, user: Any) -> bool:
+        session = self.scope.get("session")
+        return session is None or session_waits_for_code(session, user)
 
     async def disconnect(self, code: int) -> None:
         if self.group_name:

@@ -2,14 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import user_login_failed
+from django.contrib.auth.models import update_last_login
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.serializers import (
+    TokenObtainPairSerializer,
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+)
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from companies import two_factor
 from companies.models import Membership, User
 
 
@@ -91,3 +99,42 @@ class RevocableTokenRefreshSerializer(TokenRefreshSerializer):
         if user is None or claim != get_md5_hash_password(user.password):
             raise InvalidToken(_("The token is no longer valid: sign in again."))
         return super().validate(attrs)
+
+
+class TwoFactorTokenObtainSerializer(TokenObtainPairSerializer):
+    """simplejwt's e-mail + password, and for a person with two-factor sign-in the ``otp``
+    field too (the authenticator's code or a recovery code). The code is checked before any
+    token is made; a wrong one counts towards the lockout like a wrong password."""
+
+    otp = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, max_length=64,
+        help_text="The 6-digit code of the authenticator app, or a recovery code. Required for "
+                  "accounts with two-factor sign-in: without it the answer is 401 with code "
+                  "otp_required.",
+    )  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        TokenObtainSerializer.validate(self, attrs)  # the password (and django-axes' lockout)
+        user = self.user
+        assert isinstance(user, User)  # the validation above raised otherwise
+        if two_factor.has_two_factor(user):
+            self._second_factor(user, attrs.get("otp") or "")
+        refresh = RefreshToken.for_user(user)
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(User, user)
+        return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+    def _second_factor(self, user: User, code: str) -> None:
+        if not code.strip():
+            raise exceptions.AuthenticationFailed(
+                _("This account signs in with two factors: send the authenticator's code as otp."),
+                code="otp_required",
+            )
+        wait = two_factor.code_wait(user)
+        if wait:
+            raise exceptions.Throttled(wait=wait, detail=_("Too many wrong codes. Try again later."))
+        if not two_factor.code_accept(user=user, code=code):
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.email}, request=self.context.get("request")
+            )
+            raise exceptions.AuthenticationFailed(_("That code is not right."), code="otp_invalid")

@@ -28,6 +28,7 @@ from companies.api.auth_serializers import (
     PasswordResetRequestSerializer,
     RegisterSerializer,
     RevocableTokenRefreshSerializer,
+    TwoFactorTokenObtainSerializer,
     UserSerializer,
 )
 from companies.api.serializers import MembershipSerializer
@@ -113,8 +114,10 @@ class EmailVerifyResendView(APIView):
 
 
 class TokenView(TokenObtainPairView):
-    """JWT pair for e-mail + password. Repeated failures lock the account (429)."""
+    """JWT pair for e-mail + password (+ ``otp`` with two-factor sign-in). Repeated failures
+    lock the account (429)."""
 
+    serializer_class = TwoFactorTokenObtainSerializer
     throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 

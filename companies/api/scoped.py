@@ -18,6 +18,7 @@ from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
 from companies.models import Company, Membership
 from companies.selectors import membership_for
+from companies.two_factor import TwoFactorRequired
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -54,7 +55,13 @@ class CompanyScopedMixin:
         self.perform_authentication(request)  # type: ignore[attr-defined]  # APIView's, after this mixin
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        try:
+            self.membership = membership_for(user=request.user, company_slug=kwargs[self.company_url_kwarg])
+        except TwoFactorRequired:
+            raise exceptions.PermissionDenied(
+                "This company requires two-factor sign-in: turn it on in the portal (My account) first.",
+                code="two_factor_required",
+            ) from None
         self.company = self.membership.company
         self._scope_stack.enter_context(company_scope(self.company))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: APIView follows it in the MRO

@@ -7,7 +7,7 @@ from arvlite.core.roles import Role
 from companies.api_keys import ASSIGNABLE_ROLE_CHOICES
 from companies.branding import company_logo_url
 from companies.models import AuditEntry, Company, CompanyApiKey, Invitation, Membership, User
-from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS
+from companies.services import COMPANY_PROFILE_FIELDS, PAYMENT_SETTINGS_FIELDS, SECURITY_SETTINGS_FIELDS
 
 # What answers show of the payment settings: never the secret key, only whether one is saved.
 PAYMENT_SETTINGS_SHOWN = [name for name in PAYMENT_SETTINGS_FIELDS if name != "yookassa_secret_key"]
@@ -34,6 +34,7 @@ class CompanySerializer(serializers.ModelSerializer[Company]):
             *COMPANY_PROFILE_FIELDS,
             *PAYMENT_SETTINGS_SHOWN,
             "yookassa_configured",
+            *SECURITY_SETTINGS_FIELDS,
             "storage_quota_bytes",
             "storage_used_bytes",
             "status",
@@ -72,7 +73,7 @@ class CompanyUpdateSerializer(serializers.ModelSerializer[Company]):
 
     class Meta:
         model = Company
-        fields = [*COMPANY_PROFILE_FIELDS, *PAYMENT_SETTINGS_FIELDS]
+        fields = [*COMPANY_PROFILE_FIELDS, *PAYMENT_SETTINGS_FIELDS, *SECURITY_SETTINGS_FIELDS]
 
 
 class MemberUserSerializer(serializers.ModelSerializer[User]):

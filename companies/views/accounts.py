@@ -23,7 +23,15 @@ from companies import accounts, invitations, selectors
 from companies.actors import signed_in_user
 from companies.forms import SignupForm
 from companies.models import User
-from companies.sessions import session_end, session_end_others, session_list_for_user
+from companies.sessions import (
+    refresh_token_list_for_user,
+    refresh_token_revoke,
+    session_end,
+    session_end_others,
+    session_list_for_user,
+    sign_out_everywhere_else,
+)
+from companies.two_factor import has_two_factor
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -228,7 +236,13 @@ def account_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password is changed. Other devices are signed out."))
             return redirect("account-page")
     devices = session_list_for_user(user=user, current_key=request.session.session_key)
-    context = {"profile": profile, "password": password, "devices": devices}
+    context = {
+        "profile": profile,
+        "password": password,
+        "devices": devices,
+        "api_sign_ins": refresh_token_list_for_user(user=user),
+        "two_factor_enabled": has_two_factor(user),
+    }
     return render(request, "registration/account.html", context)
 
 
@@ -245,11 +259,26 @@ def account_session_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def account_sessions_end_others(request: HttpRequest) -> HttpResponse:
-    """Sign out every browser of the person but this one."""
-    count = session_end_others(user=signed_in_user(request), current_key=request.session.session_key)
+    """Sign out every browser of the person but this one, and revoke their API tokens."""
+    sessions, tokens = sign_out_everywhere_else(
+        user=signed_in_user(request), current_key=request.session.session_key
+    )
     messages.success(
         request,
-        ngettext("%(count)d other device is signed out.", "%(count)d other devices are signed out.", count)
-        % {"count": count},
+        ngettext("%(count)d other device is signed out.", "%(count)d other devices are signed out.", sessions)
+        % {"count": sessions}
+        + " "
+        + ngettext("%(count)d API token is revoked.", "%(count)d API tokens are revoked.", tokens)
+        % {"count": tokens},
     )
+    return redirect("account-page")
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the person's own refresh tokens; anyone else's is not found."""
+    if not refresh_token_revoke(user=signed_in_user(request), pk=pk):
+        raise Http404
+    messages.success(request, _("That API token is revoked."))
     return redirect("account-page")

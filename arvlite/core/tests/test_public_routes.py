@@ -47,7 +47,10 @@ OUTSIDE_ROUTES = {
     "signup-sent": "anyone", "email-verify": "token holder (the confirmation link)",
     "email-verify-resend": "signed in (their own address)",
     "account-session-end": "signed in (their own sessions, else 404)",
-    "account-sessions-end-others": "signed in (their own sessions)",
+    "account-sessions-end-others": "signed in (their own sessions and API tokens)",
+    "account-token-revoke": "signed in (their own refresh tokens, else 404)",
+    "two-factor-page": "signed in (their own second factor)",
+    "two-factor-verify": "a session that gave its password and waits for its code",
 }  # fmt: skip
 VIEWER_PATHS = [
     "/api/viewer/ar/{uid}/check",
