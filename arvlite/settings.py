@@ -233,10 +233,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "arvlite.core.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Two-factor sign-in (TOTP, django-otp): the name authenticator apps show for the account;
-# a wrong code counts towards the lockout above, and django-otp slows repeated wrong codes
-# on one device down further (1 s, 2 s, 4 s, ...).
+# Two-factor sign-in (TOTP, django-otp): the name authenticator apps show for the account.
+# Wrong codes lock the device like wrong passwords (the two AXES_ settings above,
+# companies.two_factor); django-otp's own doubling pause is off, as it outgrew the cool-off
+# and then refused right codes for hours.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ARVlite")
+OTP_TOTP_THROTTLE_FACTOR = 0
+# The admin's TOTP device pages show no key and no QR code (staff reset a lost phone by
+# deleting the device; they never need the secret).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 INVITATION_VALID_DAYS = env.positive_int("INVITATION_VALID_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env.positive_int("PASSWORD_RESET_HOURS", default=24)

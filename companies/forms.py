@@ -85,6 +85,13 @@ class CompanySettingsForm(forms.ModelForm):
         (_("Sign-in"), SECURITY_SETTINGS_FIELDS),
     )  # fmt: skip
 
+    def __init__(self, *args: Any, owner: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not owner:  # managers see the sign-in rule, owners change it
+            field = self.fields["two_factor_required"]
+            field.disabled = True
+            field.help_text = _("Only an owner can change this.")
+
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(str(title), [self[name] for name in names]) for title, names in self.SECTIONS]
 

@@ -82,10 +82,14 @@ def qr_data_uri(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+def _is_totp(text: str, device: TOTPDevice) -> bool:
+    return text.isascii() and text.isdigit() and len(text) == device.digits
+
+
 def _totp_accept(device: TOTPDevice, digits: str) -> bool:
     with transaction.atomic():
         # Locked so that two requests cannot both spend the same code (django-otp's replay
-        # guard, last_t, is a read and a write). verify_token counts failures (its throttle).
+        # guard, last_t, is a read and a write). verify_token counts failures.
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         return bool(locked.verify_token(digits))
 
@@ -95,48 +99,57 @@ def _recovery_hash(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
-def _recovery_accept(device: TOTPDevice, code: str) -> bool:
-    with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-        # One conditional update: a code is spent once even when two requests race.
-        spent = RecoveryCode.objects.filter(
-            user_id=device.user_id, code_hash=_recovery_hash(code), used_at__isnull=True
-        ).update(used_at=timezone.now())
-        if spent:
-            locked.throttle_reset()
-        else:
-            locked.throttle_increment()
-        return spent == 1
+def _seconds_locked(device: TOTPDevice) -> int:
+    """Wrong codes lock like wrong passwords: AXES_FAILURE_LIMIT in a row, then
+    AXES_COOLOFF_TIME from the last one. (django-otp's own doubling pause is off,
+    OTP_TOTP_THROTTLE_FACTOR = 0: it grew past any cool-off and refused right codes.)"""
+    if (
+        device.throttling_failure_count < settings.AXES_FAILURE_LIMIT
+        or not device.throttling_failure_timestamp
+    ):
+        return 0
+    until = device.throttling_failure_timestamp + settings.AXES_COOLOFF_TIME
+    return max(0, math.ceil((until - timezone.now()).total_seconds()))
 
 
 def code_wait(user: User) -> int:
-    """Seconds before ``user`` may try a code again: 0 when they may. Wrong codes lock like
-    wrong passwords (AXES_FAILURE_LIMIT in a row → AXES_COOLOFF_TIME), and django-otp adds
-    its own growing pause after each one (1 s, 2 s, 4 s, ...)."""
+    """Seconds before ``user`` may try a code again: 0 when they may."""
     device = _confirmed_device(user)
-    if device is None or not device.throttling_failure_timestamp:
-        return 0
-    now = timezone.now()
-    until = device.throttling_failure_timestamp
-    if device.throttling_failure_count >= settings.AXES_FAILURE_LIMIT:
-        until += settings.AXES_COOLOFF_TIME
-    else:
-        allowed, details = device.verify_is_allowed()
-        until = details["locked_until"] if not allowed else now
-    return max(0, math.ceil((until - now).total_seconds()))
+    return _seconds_locked(device) if device is not None else 0
 
 
 def code_accept(*, user: User, code: str) -> bool:
     """True when ``code`` is the authenticator's current code or an unused recovery code
     (which is then spent). False for anything else, for a user without a device, and while
-    ``code_wait`` says to wait."""
-    device = _confirmed_device(user)
+    locked. The device row is locked for the whole check, so parallel guesses queue up and
+    each sees the failures before it."""
     text = "".join((code or "").split())[:64]
-    if device is None or not text or code_wait(user):
+    if not text:
         return False
-    if text.isdigit() and len(text) == device.digits:
-        return _totp_accept(device, text)
-    return _recovery_accept(device, text)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None or _seconds_locked(device):
+            return False
+        if _is_totp(text, device):
+            return bool(device.verify_token(text))
+        # One conditional update: a recovery code is spent once.
+        spent = RecoveryCode.objects.filter(
+            user=user, code_hash=_recovery_hash(text), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if spent:
+            device.throttle_reset()
+        else:
+            device.throttle_increment()
+        return spent == 1
+
+
+def must_enrol(user: User) -> bool:
+    """A member of a company that requires two-factor sign-in, without it yet: nothing but
+    the set-up until they turn it on."""
+    return (
+        not has_two_factor(user)
+        and Company.objects.filter(memberships__user=user, two_factor_required=True).exists()
+    )
 
 
 def _new_recovery_code() -> str:
@@ -164,7 +177,7 @@ def enrolment_confirm(*, user: User, code: str) -> list[str]:
     if device is None:
         raise ValidationError(_("Start the set-up again: it has expired."), code="no_pending_device")
     digits = "".join((code or "").split())
-    if not (digits.isdigit() and len(digits) == device.digits and _totp_accept(device, digits)):
+    if not (_is_totp(digits, device) and _totp_accept(device, digits)):
         raise ValidationError(
             _("That code is not right. Check the time on your phone and enter the newest code."),
             code="code_invalid",

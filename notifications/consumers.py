@@ -7,7 +7,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from companies.two_factor_session import session_waits_for_code
+from companies.two_factor_session import sign_in_step
 
 
 def user_group(user_id: int) -> str:
@@ -29,7 +29,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
-        if await self._waits_for_code(user):  # signed in with the password, not yet the code
+        if await self._sign_in_incomplete(user):  # the password given, not yet the code (or the set-up)
             await self.close(code=4401)
             return
         self.group_name = user_group(user.pk)
@@ -37,9 +37,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
 
     @database_sync_to_async
-    def _waits_for_code(self, user: Any) -> bool:
+    def _sign_in_incomplete(self, user: Any) -> bool:
         session = self.scope.get("session")
-        return session is None or session_waits_for_code(session, user)
+        return session is None or sign_in_step(session, user) is not None
 
     async def disconnect(self, code: int) -> None:
         if self.group_name:

@@ -98,6 +98,10 @@ class RevocableTokenRefreshSerializer(TokenRefreshSerializer):
         claim = refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM)
         if user is None or claim != get_md5_hash_password(user.password):
             raise InvalidToken(_("The token is no longer valid: sign in again."))
+        if two_factor.must_enrol(user):
+            raise InvalidToken(
+                _("A company of yours requires two-factor sign-in: turn it on, then sign in again.")
+            )
         return super().validate(attrs)
 
 
@@ -119,6 +123,13 @@ class TwoFactorTokenObtainSerializer(TokenObtainPairSerializer):
         assert isinstance(user, User)  # the validation above raised otherwise
         if two_factor.has_two_factor(user):
             self._second_factor(user, attrs.get("otp") or "")
+        elif two_factor.must_enrol(user):
+            raise exceptions.PermissionDenied(
+                _(
+                    "A company of yours requires two-factor sign-in: turn it on in the portal (My account) first."
+                ),
+                code="two_factor_setup_required",
+            )
         refresh = RefreshToken.for_user(user)
         if jwt_settings.UPDATE_LAST_LOGIN:
             update_last_login(User, user)
@@ -138,3 +149,8 @@ class TwoFactorTokenObtainSerializer(TokenObtainPairSerializer):
                 sender=__name__, credentials={"username": user.email}, request=self.context.get("request")
             )
             raise exceptions.AuthenticationFailed(_("That code is not right."), code="otp_invalid")
+
+
+class TokenObtainPairResponseSerializer(serializers.Serializer[None]):
+    access = serializers.CharField()
+    refresh = serializers.CharField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -28,6 +28,7 @@ from companies.api.auth_serializers import (
     PasswordResetRequestSerializer,
     RegisterSerializer,
     RevocableTokenRefreshSerializer,
+    TokenObtainPairResponseSerializer,
     TwoFactorTokenObtainSerializer,
     UserSerializer,
 )
@@ -121,7 +122,23 @@ class TokenView(TokenObtainPairView):
     throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(summary="Get an access and a refresh token")
+    @extend_schema(
+        summary="Get an access and a refresh token",
+        responses={
+            200: TokenObtainPairResponseSerializer,
+            401: OpenApiResponse(
+                description="Wrong e-mail or password (no_active_account); for an account with two-factor "
+                "sign-in, otp missing (otp_required) or wrong (otp_invalid)."
+            ),
+            403: OpenApiResponse(
+                description="A company of the account requires two-factor sign-in, which it has not turned "
+                "on yet (two_factor_setup_required): set it up in the portal first."
+            ),
+            429: OpenApiResponse(
+                description="Locked after repeated failures (locked_out), or too many requests."
+            ),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return super().post(request, *args, **kwargs)

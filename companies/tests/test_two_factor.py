@@ -62,7 +62,8 @@ def test_enrolment_shows_a_qr_code_and_turns_on_with_the_first_code(owner: User)
         APIClient().post(TOKEN_URL, {"email": owner.email, "password": TEST_PASSWORD}, format="json").json()
     )
 
-    page = client.post("/accounts/me/two-factor/", {"action": "start"}).content.decode()
+    client.post("/accounts/me/two-factor/", {"action": "start"})
+    page = client.get("/accounts/me/two-factor/").content.decode()
     device = TOTPDevice.objects.get(user=owner)
     assert not device.confirmed
     assert re.search(r'src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]{200,}"', page)
@@ -270,7 +271,7 @@ def test_an_owner_makes_it_mandatory_for_the_company(
     browser.force_login(editor)
     page = browser.get(f"/c/{company.slug}/")
     assert page.status_code == 302
-    assert page["Location"] == "/accounts/me/two-factor/"
+    assert page["Location"].startswith("/accounts/me/two-factor/")
     assert "requires two-factor sign-in" in browser.get("/accounts/me/two-factor/").content.decode()
     # Once they have it, they are in.
     device, _ = enrolled(editor)
@@ -370,3 +371,169 @@ def test_a_member_role_still_comes_from_the_membership(company: Company) -> None
     from companies.selectors import membership_for
 
     assert membership_for(user=person, company_slug=company.slug).role == Role.VIEWER
+
+
+# --- Found by the review of the first version -------------------------------------------
+
+
+def _notified(company: Company) -> None:
+    from arcontent.tests.factories import make_content
+    from arvlite.core.tenancy import company_scope
+    from notifications.services import notify
+
+    with company_scope(company):
+        content = make_content(company, customer_name="Ivan Petrov")
+        notify("content.ready", company=company, subject_object=content)
+
+
+def test_the_code_page_shows_nothing_of_the_account(company: Company, owner: User) -> None:
+    _notified(company)
+    enrolled(owner)
+    client = password_sign_in(owner)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert owner.email in page  # who is signing in, and nothing else
+    assert "Ivan Petrov" not in page
+    assert company.name not in page
+    assert "data-notifications-socket" not in page
+    wrong = client.post("/accounts/two-factor/", {"code": "000000"}).content.decode()
+    assert company.name not in wrong
+
+
+def test_public_pages_still_open_while_the_code_is_awaited(company: Company, owner: User) -> None:
+    enrolled(owner)
+    client = password_sign_in(owner)
+    assert client.get("/view/demo_1").status_code in (200, 404)  # served, never the code page
+    assert not client.get(f"/shop/{company.slug}/").get("Location", "").startswith("/accounts/two-factor/")
+    assert client.get("/accounts/me/")["Location"].startswith("/accounts/two-factor/")
+    hx = client.get(f"/c/{company.slug}/", HTTP_HX_REQUEST="true")
+    assert hx.status_code == 204
+    assert hx["HX-Redirect"].startswith("/accounts/two-factor/")
+
+
+def test_a_required_company_leaves_nothing_open_until_set_up(
+    company: Company, owner: User, editor: User
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from arvlite.core.tenancy import scopes_disabled
+    from companies.models import StoredFile
+
+    _notified(company)
+    key = f"{company.pk}/files/t/plan.png"
+    default_storage.save(key, ContentFile(b"\x89PNG\r\n\x1a\n"))
+    with scopes_disabled():
+        StoredFile.objects.create(company=company, kind="photo", key=key, size=8, sha256="0" * 64,
+                                  mime_type="image/png", original_name="plan.png")  # fmt: skip
+    old_tokens = (
+        APIClient().post(TOKEN_URL, {"email": editor.email, "password": TEST_PASSWORD}, format="json").json()
+    )
+    browser = password_sign_in(editor)
+    assert browser.get(f"/files/{key}").status_code == 200
+    Company.objects.filter(pk=company.pk).update(two_factor_required=True)
+    browser = password_sign_in(editor)  # a new sign-in looks at once; older sessions within a minute
+
+    assert browser.get(f"/files/{key}").status_code != 200
+    assert browser.get("/notifications/")["Location"].startswith("/accounts/me/two-factor/")
+    assert browser.get("/api/v1/notifications/").status_code in (401, 403)
+    page = browser.get("/accounts/me/two-factor/")
+    assert page.status_code == 200
+    assert 'data-testid="must-enrol"' in page.content.decode()
+    assert "Ivan Petrov" not in page.content.decode()
+    # The API: no new tokens, and the old ones stop at their next refresh.
+    refused = APIClient().post(TOKEN_URL, {"email": editor.email, "password": TEST_PASSWORD}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "two_factor_setup_required"
+    again = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": old_tokens["refresh"]}, format="json")
+    assert again.status_code == 401
+
+    # Setting it up completes the session.
+    browser.post("/accounts/me/two-factor/", {"action": "start"})
+    device = two_factor.pending_device(editor)
+    assert device is not None
+    browser.post("/accounts/me/two-factor/", {"action": "confirm", "code": code_now(device)})
+    assert browser.get(f"/files/{key}").status_code == 200
+    assert browser.get("/notifications/").status_code == 200
+    default_storage.delete(key)
+
+
+def test_an_older_session_is_asked_for_the_code_within_a_minute(owner: User) -> None:
+    from companies.two_factor_session import RECHECK_SECONDS
+
+    old_browser = Client()
+    old_browser.force_login(owner)  # a session from before, with no row on the account page
+    from companies.models import UserSession
+
+    UserSession.objects.filter(session_id=old_browser.session.session_key).delete()
+    assert old_browser.get("/accounts/me/").status_code == 200
+    enrolled(owner)
+    session = old_browser.session
+    session["_arvlite_sign_in"]["at"] -= RECHECK_SECONDS + 1
+    session.save()
+    assert old_browser.get("/accounts/me/")["Location"].startswith("/accounts/two-factor/")
+
+
+def test_a_right_code_works_once_the_lock_is_over(owner: User) -> None:
+    device, _ = enrolled(owner)
+    for _ in range(12):  # far past the limit: the lock must not keep growing
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_timestamp=timezone.now() - timedelta(hours=1)
+        )
+        two_factor.code_accept(user=owner, code="000000")
+    assert two_factor.code_wait(owner) > 14 * 60
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(minutes=16)
+    )
+    assert two_factor.code_wait(owner) == 0
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    assert two_factor.code_accept(user=owner, code=code)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_stop_at_the_limit(owner: User) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.conf import settings
+    from django.db import connection
+
+    enrolled(owner)
+
+    def guess(i: int) -> bool:
+        try:
+            return two_factor.code_accept(user=owner, code=f"WRONG-CODE-{i:04d}-XXXX")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(guess, range(16)))
+    assert not any(results)
+    device = TOTPDevice.objects.get(user=owner)
+    assert device.throttling_failure_count == settings.AXES_FAILURE_LIMIT  # the rest were refused unread
+
+
+def test_reloading_the_set_up_keeps_the_key(owner: User) -> None:
+    client = Client()
+    client.force_login(owner)
+    started = client.post("/accounts/me/two-factor/", {"action": "start"})
+    assert started.status_code == 302
+    key = TOTPDevice.objects.get(user=owner).key
+    client.get("/accounts/me/two-factor/")
+    assert TOTPDevice.objects.get(user=owner).key == key
+
+
+def test_the_admin_never_shows_a_secret(owner: User, admin_client: Client) -> None:
+    enrolled(owner)
+    device = TOTPDevice.objects.get(user=owner)
+    page = admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    assert admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (403, 404)
+
+
+def test_managers_see_the_sign_in_rule_but_cannot_change_it(company: Company, manager: User) -> None:
+    client = Client()
+    client.force_login(manager)
+    page = client.get(f"/c/{company.slug}/settings/").content.decode()
+    field = re.search(r'<input[^>]*name="two_factor_required"[^>]*>', page)
+    assert field
+    assert "disabled" in field.group(0)

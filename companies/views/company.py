@@ -69,16 +69,19 @@ class CompanySettingsView(CompanyPortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", CompanySettingsForm(instance=self.company))
+        context.setdefault("form", CompanySettingsForm(instance=self.company, owner=self._owner()))
         context["can_delete"] = role_allows(self.membership.role, Role.OWNER)
         context["delete_blockers"] = services.company_delete_blockers(company=self.company)
         return context
+
+    def _owner(self) -> bool:
+        return role_allows(self.membership.role, Role.OWNER)
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # The form validates a copy: ModelForm writes into its instance, and the service
         # must see the old values to know what changed.
         form = CompanySettingsForm(
-            request.POST, request.FILES, instance=Company.objects.get(pk=self.company.pk)
+            request.POST, request.FILES, instance=Company.objects.get(pk=self.company.pk), owner=self._owner()
         )
         if form.is_valid():
             changed = {

@@ -4,10 +4,12 @@ set-up (QR code, recovery codes, turning it off)."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,18 +22,34 @@ from django.views.decorators.http import require_http_methods
 from arvlite.core.forms import add_validation_errors
 from companies import two_factor
 from companies.actors import signed_in_user
+from companies.models import User
 from companies.sessions import sign_out_everywhere_else
-from companies.two_factor_session import session_verified, session_waits_for_code, wrong_code
+from companies.two_factor_session import CODE, ENROL, session_recheck, session_verified, wrong_code
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _code_field(help_text: StrOrPromise, inputmode: str) -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=64,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": inputmode, "autofocus": True}
+        ),
+    )
+
+
+class FirstCodeForm(forms.Form):
+    """The first code of a new device (no recovery codes exist yet)."""
+
+    code = _code_field(gettext_lazy("The 6 digits the app shows now."), "numeric")
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=64,
-        help_text=gettext_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
+    code = _code_field(
+        gettext_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."), "text"
     )
 
 
@@ -59,24 +77,37 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _person_completing(request: HttpRequest, step: str) -> User | None:
+    """The person whose session waits for ``step`` (the middleware keeps them aside while
+    the session is anonymous everywhere else)."""
+    if getattr(request, "sign_in_step", None) == step:
+        return request.sign_in_user  # type: ignore[attr-defined]
+    return None
+
+
+def _code_problem(user: User, *, counted: bool, request: HttpRequest) -> tuple[str, int]:
+    """The message and status for a code that was not accepted."""
+    wait = two_factor.code_wait(user)
+    if wait and not counted:
+        return _wait_message(wait), 429
+    if counted:
+        wrong_code(request, user)
+        wait = two_factor.code_wait(user)
+    return (_wait_message(wait), 429) if wait else (_("That code is not right."), 400)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the session waits here until it gives a code."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("login")
-    if not session_waits_for_code(request.session, user):
-        return redirect(_next_url(request))
-    person = signed_in_user(request)
+    person = _person_completing(request, CODE)
+    if person is None:
+        return redirect(_next_url(request) if request.user.is_authenticated else "login")
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        wait = two_factor.code_wait(person)
-        if wait:
-            form.add_error("code", _wait_message(wait))
-            status = 429
-        elif two_factor.code_accept(user=person, code=form.cleaned_data["code"]):
+        locked = bool(two_factor.code_wait(person))
+        if not locked and two_factor.code_accept(user=person, code=form.cleaned_data["code"]):
             session_verified(request, person)
             left = two_factor.recovery_codes_left(person)
             if left <= 3:
@@ -90,12 +121,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return redirect(_next_url(request))
-        else:
-            wrong_code(request, person)
-            wait = two_factor.code_wait(person)
-            form.add_error("code", _wait_message(wait) if wait > 1 else _("That code is not right."))
-            status = 400
-    context = {"form": form, "next": _next_url(request)}
+        message, status = _code_problem(person, counted=not locked, request=request)
+        form.add_error("code", message)
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "email": person.email,
+        "issuer": settings.OTP_TOTP_ISSUER,
+    }
     return render(request, "registration/two_factor_verify.html", context, status=status)
 
 
@@ -106,36 +139,46 @@ def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
     return response
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_page(request: HttpRequest) -> HttpResponse:
     """The account's two-factor set-up: start (QR code), confirm with the first code, new
-    recovery codes, turn off."""
-    user = signed_in_user(request)
+    recovery codes, turn off. Also the page a member must finish when their company
+    requires it (the session is complete only then)."""
+    user = _person_completing(request, ENROL)
+    if user is None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user = signed_in_user(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    form = CodeForm(request.POST or None) if action in ("confirm", "recovery", "disable") else CodeForm()
+    form: forms.Form = CodeForm(request.POST or None) if action in ("recovery", "disable") else CodeForm()
+    if action == "confirm":
+        form = FirstCodeForm(request.POST)
     try:
         if action == "start":
             two_factor.enrolment_start(user=user)
-        elif action == "cancel":
+            return redirect("two-factor-page")  # a reload must not make a new key
+        if action == "cancel":
             two_factor.enrolment_cancel(user=user)
-            return redirect("account-page")
-        elif action == "confirm" and form.is_valid():
+            return redirect("two-factor-page")
+        if action == "confirm" and form.is_valid():
             codes = two_factor.enrolment_confirm(user=user, code=form.cleaned_data["code"])
             session_verified(request, user)
+            request.user = user  # the session is complete from here on
             sign_out_everywhere_else(user=user, current_key=request.session.session_key)
             messages.success(request, _("Two-factor sign-in is on. Other devices are signed out."))
             return _codes_page(request, codes)
-        elif action == "recovery" and form.is_valid():
+        if action in ("recovery", "disable") and form.is_valid():
+            if two_factor.code_wait(user):
+                raise ValidationError({"code": _code_problem(user, counted=False, request=request)[0]})
+            if action == "disable":
+                two_factor.two_factor_disable(user=user, code=form.cleaned_data["code"])
+                session_recheck(request)
+                messages.success(request, _("Two-factor sign-in is off."))
+                return redirect("account-page")
             if not two_factor.code_accept(user=user, code=form.cleaned_data["code"]):
-                wrong_code(request, user)
-                raise ValidationError({"code": _("That code is not right.")})
+                raise ValidationError({"code": _code_problem(user, counted=True, request=request)[0]})
             return _codes_page(request, two_factor.recovery_codes_replace(user=user))
-        elif action == "disable" and form.is_valid():
-            two_factor.two_factor_disable(user=user, code=form.cleaned_data["code"])
-            messages.success(request, _("Two-factor sign-in is off."))
-            return redirect("account-page")
     except ValidationError as error:
         add_validation_errors(form, error)
     enabled = two_factor.has_two_factor(user)
@@ -148,6 +191,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         "secret": two_factor.secret_text(pending) if pending else "",
         "codes_left": two_factor.recovery_codes_left(user) if enabled else 0,
         "required_by": two_factor.companies_requiring(user),
+        "must_enrol": getattr(request, "sign_in_step", None) == ENROL,
     }
     status = 400 if form.errors else 200
     return render(request, "registration/two_factor.html", context, status=status)
