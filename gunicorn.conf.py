@@ -21,6 +21,8 @@ Every value can be set from the environment (``.env.example``, "Web servers").
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 
 def _whole_number(name: str, default: int, minimum: int = 0) -> int:
@@ -64,3 +66,22 @@ control_socket_disable = True
 # Each worker imports the application itself, so no connection is opened before the fork
 # and shared between processes.
 preload_app = False
+
+# Prometheus: every worker keeps its counters in files of one directory, so a scrape of
+# /metrics on any worker adds up the whole server (arvlite.core.metrics). The directory is
+# this server's own (by port), emptied at start; a dead worker's live gauges are dropped.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(
+    tempfile.gettempdir(), f"arvlite-metrics-web-{_whole_number('PORT', 8000)}"
+)
+
+
+def on_starting(server: object) -> None:
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]  # gunicorn's Worker

@@ -9,8 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from arvlite.core.email import use_outbox
+        from arvlite.core.metrics import register_reader
+        from notifications.metrics import outbox
         from notifications.outbox import enqueue_email
         from notifications.receivers import connect  # ready(): models are loaded now
 
         connect()
+        register_reader(outbox)
         use_outbox(enqueue_email)  # companies' e-mails to customers go through the outbox

@@ -7,15 +7,18 @@ class VideosConfig(AppConfig):
 
     def ready(self) -> None:
         from arcontent.services import PUBLISH_CHECKS
+        from arvlite.core.metrics import register_reader
         from companies.files import CONTENT_CHECKS
         from companies.models import StoredFile
         from videos.activity import register_activity_sentences
         from videos.checks import playable_video_missing
+        from videos.metrics import transcoding
         from videos.search import register_search_provider
         from videos.services import probe_upload
 
         register_activity_sentences()
         register_search_provider()
+        register_reader(transcoding)
         if playable_video_missing not in PUBLISH_CHECKS:
             PUBLISH_CHECKS.append(playable_video_missing)
         # Every stored client video is probed before it is stored (the generic files endpoint,

@@ -12,5 +12,8 @@ class ViewerConfig(AppConfig):
 
     def ready(self) -> None:
         from arcontent.viewer import invalidation  # ready(): the app registry is loaded now
+        from arcontent.viewer.metrics import scan_buffer
+        from arvlite.core.metrics import register_reader
 
         invalidation.connect()
+        register_reader(scan_buffer)

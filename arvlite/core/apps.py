@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Platform"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from arvlite.core.metrics import celery_queue_lengths, dependencies_up, register_reader
+
+        register_reader(dependencies_up)
+        register_reader(celery_queue_lengths)

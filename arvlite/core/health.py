@@ -13,7 +13,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_prometheus.exports import ExportToDjangoView  # type: ignore[import-untyped]
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from arvlite.core.metrics import exposition
 
 PROBE_TIMEOUT_SECONDS = 2
 
@@ -102,4 +104,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     figures name routes and volumes)."""
     if not _may_scrape(request):
         raise Http404
-    return ExportToDjangoView(request)
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import re
 import socket
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +49,7 @@ WEB_APP_NAME = f"arvlite-test-web-{uuid.uuid4().hex[:8]}"
 WS_APP_NAME = f"arvlite-test-ws-{uuid.uuid4().hex[:8]}"
 ONE_AND_A_HALF_GB = 1610612736
 TUS = {"Tus-Resumable": "1.0.0"}
+METRICS_TOKEN = f"scrape-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,7 @@ def web(django_db_setup: None) -> Iterator[ServerProcess]:
         GUNICORN_THREADS=str(WEB_THREADS),
         PGAPPNAME=WEB_APP_NAME,  # libpq names the server's connections in pg_stat_activity
         THROTTLE_USER="100000/minute",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     with running_server(["scripts/serve", "web"], env=env) as server:
         yield server
@@ -192,6 +198,32 @@ def multipart_start(field: str, filename: str, content_type: str) -> tuple[dict[
         f"Content-Type: {content_type}\r\n\r\n"
     ).encode()
     return headers, part + b"\0" * (4096 - len(part))
+
+
+def _requests_counted(server: ServerProcess) -> float:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        response = conn.getresponse()
+        text = response.read().decode()
+        assert response.status == 200, text[:300]
+    finally:
+        conn.close()
+    match = re.search(r"^django_http_requests_before_middlewares_total (\S+)$", text, re.MULTILINE)
+    assert match, text[:500]
+    return float(match.group(1))
+
+
+def test_metrics_add_up_every_worker_of_the_server(web: ServerProcess) -> None:
+    """A scrape reaches one worker; the counters it serves are the whole server's."""
+    directory = Path(tempfile.gettempdir()) / f"arvlite-metrics-web-{web.port}"
+    before = _requests_counted(web)
+    for _ in range(40):  # a new connection each: the workers share them out
+        assert request(web, "GET", "/healthz")[0] == 200
+    after = _requests_counted(web)
+    assert after - before == 41  # the 40 and this scrape, whichever worker served them
+    pids = {name.rsplit("_", 1)[-1].split(".")[0] for name in os.listdir(directory)}
+    assert len(pids) >= WEB_WORKERS, sorted(os.listdir(directory))
 
 
 def test_it_refuses_an_anonymous_upload_of_1_5_gb_from_the_headers(
