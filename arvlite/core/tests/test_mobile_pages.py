@@ -52,6 +52,7 @@ def _pages(company: Any, owner: Any) -> list[tuple[str, str]]:
     outside = [
         "home",
         "account-page",
+        "two-factor-page",
         "notification-preferences-page",
         "company-create-page",
         "notification-list-page",
