@@ -48,10 +48,16 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
 class MeSerializer(UserSerializer):
     memberships = serializers.SerializerMethodField()
+    two_factor_enabled = serializers.SerializerMethodField(
+        help_text="Signing in asks for an authenticator code (set up in the portal, My account)."
+    )
 
     class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "memberships"]
+        fields = [*UserSerializer.Meta.fields, "two_factor_enabled", "memberships"]
         read_only_fields = fields
+
+    def get_two_factor_enabled(self, user: User) -> bool:
+        return two_factor.has_two_factor(user)
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, str]]:
@@ -79,6 +85,11 @@ class PasswordChangeSerializer(serializers.Serializer[None]):
 
 class InvitationAcceptSerializer(serializers.Serializer[None]):
     token = serializers.CharField()
+
+
+class SignedOutEverywhereSerializer(serializers.Serializer[None]):
+    sessions_ended = serializers.IntegerField(help_text="Browser sessions signed out.")
+    tokens_revoked = serializers.IntegerField(help_text="Refresh tokens revoked.")
 
 
 class DetailSerializer(serializers.Serializer[None]):

@@ -28,11 +28,13 @@ from companies.api.auth_serializers import (
     PasswordResetRequestSerializer,
     RegisterSerializer,
     RevocableTokenRefreshSerializer,
+    SignedOutEverywhereSerializer,
     TokenObtainPairResponseSerializer,
     TwoFactorTokenObtainSerializer,
     UserSerializer,
 )
 from companies.api.serializers import MembershipSerializer
+from companies.sessions import sign_out_everywhere_else
 
 
 class LockedOut(exceptions.APIException):
@@ -172,6 +174,25 @@ class LogoutView(APIView):
             raise exceptions.ValidationError({"refresh": ["This refresh token belongs to another user."]})
         token.blacklist()
         return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class LogoutEverywhereView(APIView):
+    @extend_schema(
+        summary="Sign out everywhere else",
+        description=(
+            "Revokes every refresh token of the signed-in person and ends every browser session but "
+            "the calling one. Access tokens already issued (this one too) run out by themselves "
+            "within JWT_ACCESS_MINUTES."
+        ),
+        request=None,
+        responses={200: SignedOutEverywhereSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        session = getattr(request._request, "session", None)
+        sessions, tokens = sign_out_everywhere_else(
+            user=signed_in_user(request), current_key=session.session_key if session is not None else None
+        )
+        return Response({"sessions_ended": sessions, "tokens_revoked": tokens})
 
 
 class MeView(APIView):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/token/", auth_views.TokenView.as_view(), name="auth-token"),
     path("auth/token/refresh/", auth_views.TokenRefresh.as_view(), name="auth-token-refresh"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-everywhere/", auth_views.LogoutEverywhereView.as_view(), name="auth-logout-everywhere"),
     path("auth/me/", auth_views.MeView.as_view(), name="auth-me"),
     path(
         "auth/verify-email/resend/",

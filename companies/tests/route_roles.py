@@ -44,6 +44,7 @@ API_ROUTES = {
     # Any signed-in person.
     "auth-logout": Expect({"POST": Role.VIEWER}, kind="user"),
     "auth-me": Expect({"GET": Role.VIEWER}, kind="user"),
+    "auth-logout-everywhere": Expect({"POST": Role.VIEWER}, kind="user"),
     "auth-email-verify-resend": Expect({"POST": Role.VIEWER}, kind="user"),
     "auth-password-change": Expect({"POST": Role.VIEWER}, kind="user"),
     "invitation-accept": Expect({"POST": Role.VIEWER}, kind="user"),

@@ -537,3 +537,31 @@ def test_managers_see_the_sign_in_rule_but_cannot_change_it(company: Company, ma
     field = re.search(r'<input[^>]*name="two_factor_required"[^>]*>', page)
     assert field
     assert "disabled" in field.group(0)
+
+
+def test_the_api_signs_out_everywhere_and_says_whether_two_factor_is_on(owner: User, editor: User) -> None:
+    api = APIClient()
+    first = api.post(TOKEN_URL, {"email": owner.email, "password": TEST_PASSWORD}, format="json").json()
+    second = api.post(TOKEN_URL, {"email": owner.email, "password": TEST_PASSWORD}, format="json").json()
+    theirs = api.post(TOKEN_URL, {"email": editor.email, "password": TEST_PASSWORD}, format="json").json()
+    browser = password_sign_in(owner)
+    caller = APIClient()
+    caller.credentials(HTTP_AUTHORIZATION=f"Bearer {first['access']}")
+    assert caller.get("/api/v1/auth/me/").json()["two_factor_enabled"] is False
+
+    answer = caller.post("/api/v1/auth/logout-everywhere/")
+    assert answer.status_code == 200
+    assert answer.json() == {"sessions_ended": 1, "tokens_revoked": 2}
+    for tokens in (first, second):
+        assert (
+            api.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json").status_code
+            == 401
+        )
+    assert browser.get("/accounts/me/").status_code == 302
+    assert (
+        api.post("/api/v1/auth/token/refresh/", {"refresh": theirs["refresh"]}, format="json").status_code
+        == 200
+    )
+
+    enrolled(owner)
+    assert caller.get("/api/v1/auth/me/").json()["two_factor_enabled"] is True
