@@ -88,3 +88,12 @@ def test_a_scrape_survives_redis_being_down(client: Client, settings: Any) -> No
     assert value(text, "arvlite_dependency_up", '{dependency="redis"}') == 0
     assert value(text, "arvlite_metric_reader_errors") >= 2  # the scan buffer and the queues
     assert value(text, "arvlite_dependency_up", '{dependency="database"}') == 1
+
+
+def test_without_redis_there_is_no_buffer_to_report(client: Client, settings: Any) -> None:
+    settings.REDIS_URL = ""  # the embedded run: scans are written at once
+    settings.CELERY_BROKER_URL = "memory://localhost/"
+    text = scrape(client, settings)
+    assert "arvlite_viewer_buffered_events" not in text
+    assert "arvlite_celery_queue_length" not in text
+    assert value(text, "arvlite_metric_reader_errors") == 0
