@@ -455,6 +455,9 @@ BACKUP_DIR = env.str("BACKUP_DIR", default=str(DATA_DIR / "backups"))
 BACKUP_KEEP = env.positive_int("BACKUP_KEEP", default=14)  # newest backups kept; 0 keeps all
 # A Fernet key (Fernet.generate_key()); empty: the dump is written unencrypted.
 BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
+# Write backups to the storage layer (backups/ of the media storage or BACKUP_BUCKET, the
+# newest BACKUP_KEEP kept there) instead of BACKUP_DIR.
+BACKUP_TO_STORAGE = env.bool("BACKUP_TO_STORAGE", default=False)
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "static/"
@@ -578,6 +581,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# manage.py backup --to-storage copies backups to backups/ of the media storage, or of
+# BACKUP_BUCKET (same S3 endpoint and keys): a bucket of their own, with its own lifecycle.
+BACKUP_BUCKET = env.str("BACKUP_BUCKET", default="")
+if BACKUP_BUCKET:
+    if STORAGE_BACKEND != "s3":
+        raise ImproperlyConfigured("BACKUP_BUCKET needs STORAGE_BACKEND=s3.")
+    STORAGES["backups"] = {
+        "BACKEND": MEDIA_STORAGE["BACKEND"],
+        "OPTIONS": {**MEDIA_STORAGE["OPTIONS"], "bucket_name": BACKUP_BUCKET},  # type: ignore[dict-item]  # the S3 options above
+    }
 
 # --- Viewer (public API for the AR apps, /view pages) -------------------------------------
 # How long a content's cached snapshot lives (changes drop it at once; this bounds a miss).

@@ -10,6 +10,12 @@ A backup is one directory ``arvlite-<UTC time>`` holding:
   SHA-256, listed from the storage itself, so files no row points at are listed too;
 - ``metadata.json``: when, the applied migrations, and the row count of every table.
 
+``manage.py backup --to-storage`` copies the finished directory into the storage layer
+(``backups/<name>/`` of the media storage, or of ``BACKUP_BUCKET``), metadata.json last so a
+half-copied backup is never listed, and keeps the newest ``BACKUP_KEEP`` there; ``manage.py
+restore --from-storage <name|latest>`` fetches one back first. That folder is left out of
+the manifest (it is not media).
+
 The objects themselves stay where they are (S3 versioning or a bucket replica keeps them);
 the manifest is what proves, after a restore, that storage still holds every one of them
 unchanged. A restore goes into an empty database only, then checks the manifest against
@@ -21,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -34,11 +41,14 @@ from typing import Any, BinaryIO
 import psycopg2
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core.files.storage import Storage, default_storage
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage, storages
 
 PREFIX = "arvlite-"
 CHUNK = 4 * 1024 * 1024
 DUMP, ENCRYPTED_DUMP = "database.dump", "database.dump.enc"
+STORAGE_FOLDER = "backups"
+_NAME = re.compile(rf"^{PREFIX}\d{{8}}T\d{{12}}Z$")
 
 
 class BackupError(Exception):
@@ -114,6 +124,8 @@ def stored_objects(storage: Storage, folder: str = "") -> Iterator[str]:
     for name in sorted(files):
         yield f"{folder}/{name}" if folder else name
     for directory in sorted(directories):
+        if not folder and directory == STORAGE_FOLDER:
+            continue  # backups kept in the media storage are not media
         yield from stored_objects(storage, f"{folder}/{directory}" if folder else directory)
 
 
@@ -240,6 +252,72 @@ def _run(command: list[str], env: dict[str, str], label: str) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{label} failed: {result.stderr.strip()[-2000:]}")
+
+
+# --- in the storage layer ---------------------------------------------------------------
+
+
+def backup_storage() -> Storage:
+    """``BACKUP_BUCKET``'s storage when one is set (settings.STORAGES["backups"]), else the
+    media storage."""
+    return storages["backups"] if "backups" in settings.STORAGES else default_storage
+
+
+def stored_backups(storage: Storage) -> list[str]:
+    """Names of the complete backups in ``storage``, oldest first."""
+    try:
+        directories, _ = storage.listdir(STORAGE_FOLDER)
+    except FileNotFoundError:  # local disk without the folder yet
+        return []
+    return sorted(
+        name
+        for name in directories
+        if _NAME.match(name) and storage.exists(f"{STORAGE_FOLDER}/{name}/metadata.json")
+    )
+
+
+def _delete_stored(storage: Storage, name: str) -> None:
+    folder = f"{STORAGE_FOLDER}/{name}"
+    _, files = storage.listdir(folder)
+    for file_name in sorted(files, key=lambda n: n != "metadata.json"):  # unlisted first
+        storage.delete(f"{folder}/{file_name}")
+
+
+def store_backup(local: Path, storage: Storage, *, keep: int = 0) -> str:
+    """Copy the finished backup ``local`` to ``backups/<name>/`` in ``storage`` (metadata.json
+    last: without it the copy is not listed), then keep the newest ``keep`` there."""
+    files = sorted((p for p in local.iterdir() if p.is_file()), key=lambda p: p.name == "metadata.json")
+    for path in files:
+        key = f"{STORAGE_FOLDER}/{local.name}/{path.name}"
+        if storage.exists(key):
+            storage.delete(key)
+        with path.open("rb") as handle:
+            saved = storage.save(key, File(handle, name=path.name))
+        if saved != key:
+            raise BackupError(f"The storage saved {key} as {saved}.")
+    if keep:
+        for old in stored_backups(storage)[:-keep]:
+            _delete_stored(storage, old)
+    return f"{STORAGE_FOLDER}/{local.name}/"
+
+
+def fetch_backup(storage: Storage, name: str, directory: Path) -> Path:
+    """Copy the stored backup ``name`` (or the newest: "latest") into ``directory``."""
+    names = stored_backups(storage)
+    if name == "latest":
+        if not names:
+            raise BackupError("There is no backup in the storage yet.")
+        name = names[-1]
+    if name not in names:
+        raise BackupError(f"No complete backup named {name!r} in the storage.")
+    folder = f"{STORAGE_FOLDER}/{name}"
+    target = directory / name
+    target.mkdir(parents=True)
+    _, files = storage.listdir(folder)
+    for file_name in files:
+        with storage.open(f"{folder}/{file_name}", "rb") as source, (target / file_name).open("wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
+    return target
 
 
 # --- restore ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from arcontent.tests.factories import make_content
-from arvlite.core.backups import database_url_parts, list_backups, table_row_counts
+from arvlite.core.backups import database_url_parts, list_backups, stored_backups, table_row_counts
 from arvlite.core.roles import Role
 from arvlite.core.tenancy import company_scope
 from companies.tests.factories import CompanyFactory, MembershipFactory, UserFactory
@@ -167,3 +167,35 @@ def test_retention_keeps_the_newest_backups(populated: Any, tmp_path: Path) -> N
     assert len(kept) == 2
     assert [p.name for p in kept] == sorted(p.name for p in kept)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no partial left
+
+
+def test_a_backup_in_the_storage_layer_restores_and_keeps_the_newest(
+    populated: Any, fresh_database: str, settings: Any
+) -> None:
+    """``--to-storage`` on local disk and S3: the copies sit under backups/, are not listed as
+    media in the next manifest, keep the newest BACKUP_KEEP, and restore like a directory."""
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    for _ in range(3):
+        call_command("backup", "--to-storage", "--keep", "2")
+    names = stored_backups(default_storage)
+    assert len(names) == 2
+    _, files = default_storage.listdir(f"backups/{names[-1]}")
+    assert sorted(files) == ["database.dump.enc", "manifest.json", "metadata.json"]
+    with default_storage.open(f"backups/{names[-1]}/manifest.json") as handle:
+        manifest = handle.read().decode()
+    assert '"backups/' not in manifest  # earlier backups are not media
+    assert "branding/1/loose/logo.png" in manifest
+
+    call_command("restore", "--from-storage", "latest", "--database-url", fresh_database)
+    assert table_row_counts(database_url_parts(fresh_database)) == table_row_counts(database_url_parts())
+    for sql in SAMPLES:
+        assert _rows(fresh_database, sql) == _rows(None, sql), sql
+
+
+def test_a_half_copied_or_unknown_stored_backup_is_refused(populated: Any) -> None:
+    default_storage.save("backups/arvlite-20260101T000000000000Z/database.dump", ContentFile(b"PGDMP half"))
+    assert stored_backups(default_storage) == []  # no metadata.json: not a backup
+    with pytest.raises(CommandError, match="no backup in the storage"):
+        call_command("restore", "--from-storage", "latest")
+    with pytest.raises(CommandError, match="No complete backup named"):
+        call_command("restore", "--from-storage", "../../etc")

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arvlite.core.backups import BackupError, create_backup
+from arvlite.core.backups import BackupError, backup_storage, create_backup, store_backup
 
 
 class Command(BaseCommand):
@@ -20,6 +21,10 @@ class Command(BaseCommand):
             "--output", default=settings.BACKUP_DIR, help="Directory of backups (BACKUP_DIR)."
         )
         parser.add_argument(
+            "--to-storage", action="store_true", default=settings.BACKUP_TO_STORAGE,
+            help="Write it to backups/ in the storage layer instead (BACKUP_TO_STORAGE; BACKUP_BUCKET).",
+        )  # fmt: skip
+        parser.add_argument(
             "--keep", type=int, default=settings.BACKUP_KEEP, help="Newest backups to keep (0: all)."
         )
         parser.add_argument("--no-encrypt", action="store_true", help="Ignore BACKUP_ENCRYPTION_KEY.")
@@ -28,8 +33,15 @@ class Command(BaseCommand):
         if options["keep"] < 0:
             raise CommandError("--keep must be 0 or more.")
         key = "" if options["no_encrypt"] else settings.BACKUP_ENCRYPTION_KEY
+        note = " (encrypted)" if key else ""
         try:
+            if options["to_storage"]:
+                with tempfile.TemporaryDirectory(prefix="arvlite-backup-") as scratch:
+                    local = create_backup(Path(scratch), encryption_key=key)
+                    stored = store_backup(local, backup_storage(), keep=options["keep"])
+                self.stdout.write(f"Backup stored as {stored} in the storage layer{note}.")
+                return
             path = create_backup(Path(options["output"]), encryption_key=key, keep=options["keep"])
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Backup written to {path}{' (encrypted)' if key else ''}.")
+        self.stdout.write(f"Backup written to {path}{note}.")
