@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from arvlite.core.roles import Role
+from arvlite.core.testing.browser import sign_in
 from companies.models import RecoveryCode
 from companies.tests.factories import TEST_PASSWORD, CompanyFactory, MembershipFactory, UserFactory
 
@@ -27,11 +28,7 @@ def test_set_up_and_sign_in_with_a_code(page: Any) -> None:
     company = CompanyFactory(slug="sunny")
     user = UserFactory(email="olga@example.com")
     MembershipFactory(company=company, user=user, role=Role.OWNER)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/c/sunny/")
+    sign_in(page, user.email, TEST_PASSWORD, lands_on="**/c/sunny/")
 
     page.goto("/accounts/me/")
     page.click("[data-testid=two-factor-link]")
@@ -50,8 +47,8 @@ def test_set_up_and_sign_in_with_a_code(page: Any) -> None:
 
     # Signed out and in again: the code is asked after the password.
     page.goto("/accounts/me/")
-    page.evaluate("document.querySelector('form[action=\"/accounts/logout/\"]').submit()")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # signed out before the next page is asked for
+        page.evaluate("document.querySelector('form[action=\"/accounts/logout/\"]').submit()")
     page.goto(f"/c/{company.slug}/orders/")
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", TEST_PASSWORD)
