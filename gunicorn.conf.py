@@ -21,7 +21,6 @@ Every value can be set from the environment (``.env.example``, "Web servers").
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 
 
@@ -69,19 +68,21 @@ preload_app = False
 
 # Prometheus: every worker keeps its counters in files of one directory, so a scrape of
 # /metrics on any worker adds up the whole server (arvlite.core.metrics). The directory is
-# this server's own (by port), emptied at start; a dead worker's live gauges are dropped.
+# this server's own (by port), emptied at start; a recycled worker's files are folded into
+# one archive file.
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(
     tempfile.gettempdir(), f"arvlite-metrics-web-{_whole_number('PORT', 8000)}"
 )
 
 
 def on_starting(server: object) -> None:
-    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory, exist_ok=True)
+    from arvlite.core.metrics import multiproc_dir_reset
+
+    multiproc_dir_reset(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 
 def child_exit(server: object, worker: object) -> None:
-    from prometheus_client import multiprocess
+    # A recycled worker's counters are folded into one archive file (arvlite.core.metrics).
+    from arvlite.core.metrics import multiproc_process_gone
 
-    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]  # gunicorn's Worker
+    multiproc_process_gone(worker.pid)  # type: ignore[attr-defined]  # gunicorn's Worker

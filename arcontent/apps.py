@@ -17,6 +17,6 @@ class ArcontentConfig(AppConfig):
 
         register_activity_sentences()
         register_search_provider()
-        register_reader(photo_pipeline)
+        register_reader(photo_pipeline, needs=("database",))
         if published_content_blocks_company_delete not in COMPANY_DELETE_BLOCKERS:
             COMPANY_DELETE_BLOCKERS.append(published_content_blocks_company_delete)

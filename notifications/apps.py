@@ -15,5 +15,5 @@ class NotificationsConfig(AppConfig):
         from notifications.receivers import connect  # ready(): models are loaded now
 
         connect()
-        register_reader(outbox)
+        register_reader(outbox, needs=("database",))
         use_outbox(enqueue_email)  # companies' e-mails to customers go through the outbox

@@ -18,7 +18,7 @@ class VideosConfig(AppConfig):
 
         register_activity_sentences()
         register_search_provider()
-        register_reader(transcoding)
+        register_reader(transcoding, needs=("database",))
         if playable_video_missing not in PUBLISH_CHECKS:
             PUBLISH_CHECKS.append(playable_video_missing)
         # Every stored client video is probed before it is stored (the generic files endpoint,

@@ -16,4 +16,4 @@ class ViewerConfig(AppConfig):
         from arvlite.core.metrics import register_reader
 
         invalidation.connect()
-        register_reader(scan_buffer)
+        register_reader(scan_buffer, needs=("redis",))

@@ -8,7 +8,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from arvlite.core.metrics import celery_queue_lengths, dependencies_up, register_reader
+        from arvlite.core.metrics import celery_queue_lengths, register_reader
 
-        register_reader(dependencies_up)
         register_reader(celery_queue_lengths)

@@ -39,10 +39,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import psycopg2
+import structlog
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage, storages
+
+logger = structlog.get_logger(__name__)
 
 PREFIX = "arvlite-"
 CHUNK = 4 * 1024 * 1024
@@ -287,14 +290,24 @@ def store_backup(local: Path, storage: Storage, *, keep: int = 0) -> str:
     """Copy the finished backup ``local`` to ``backups/<name>/`` in ``storage`` (metadata.json
     last: without it the copy is not listed), then keep the newest ``keep`` there."""
     files = sorted((p for p in local.iterdir() if p.is_file()), key=lambda p: p.name == "metadata.json")
-    for path in files:
-        key = f"{STORAGE_FOLDER}/{local.name}/{path.name}"
-        if storage.exists(key):
-            storage.delete(key)
-        with path.open("rb") as handle:
-            saved = storage.save(key, File(handle, name=path.name))
-        if saved != key:
-            raise BackupError(f"The storage saved {key} as {saved}.")
+    written: list[str] = []
+    try:
+        for path in files:
+            key = f"{STORAGE_FOLDER}/{local.name}/{path.name}"
+            if storage.exists(key):
+                storage.delete(key)
+            with path.open("rb") as handle:
+                saved = storage.save(key, File(handle, name=path.name))
+            written.append(saved)
+            if saved != key:
+                raise BackupError(f"The storage saved {key} as {saved}.")
+    except BaseException:
+        for key in written:  # a copy cut off half-way would stay, unlisted, for ever
+            try:
+                storage.delete(key)
+            except Exception:
+                logger.warning("backup.partial_copy_left", key=key, exc_info=True)
+        raise
     if keep:
         for old in stored_backups(storage)[:-keep]:
             _delete_stored(storage, old)

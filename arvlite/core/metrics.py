@@ -10,9 +10,10 @@ Two parts:
 - **The state of the work, read at scrape time.** Apps register gauge readers here (their
   AppConfig.ready) — videos and photos in processing and the oldest of them, the viewer's
   scan buffer, Celery's queue lengths, due and failed deliveries — so alert rules can see a
-  stuck worker or a growing backlog (docs/OPERATIONS.md "Monitoring"). A reader that fails
-  (Redis down) is left out of that scrape and counted in
-  ``arvlite_metric_reader_errors``; the scrape itself never fails.
+  stuck worker or a growing backlog (docs/OPERATIONS.md "Monitoring"). The dependencies are
+  probed first (``arvlite_dependency_up``); a reader whose dependency is down is not run, one
+  that fails is left out, both counted in ``arvlite_metric_reader_errors``; database readers
+  run under a statement timeout, so a scrape stays within a few seconds and never fails.
 """
 
 from __future__ import annotations
@@ -43,22 +44,63 @@ class Reading:
 
 
 Reader = Callable[[], Iterable[Reading]]
-# Filled by the apps' ready(); read in order at every scrape.
-GAUGE_READERS: list[Reader] = []
+# Filled by the apps' ready(): each reader with the dependencies it reads ("database",
+# "redis"); read in order at every scrape, after the dependencies were probed.
+GAUGE_READERS: list[tuple[Reader, tuple[str, ...]]] = []
+# A reader's queries may take this long; a database that answers but crawls must not hold a
+# scrape past Prometheus' timeout (10 s by default).
+READER_STATEMENT_TIMEOUT_MS = 2000
 
 
-def register_reader(reader: Reader) -> None:
-    if reader not in GAUGE_READERS:
-        GAUGE_READERS.append(reader)
+def register_reader(reader: Reader, *, needs: tuple[str, ...] = ()) -> None:
+    if all(existing is not reader for existing, _ in GAUGE_READERS):
+        GAUGE_READERS.append((reader, needs))
+
+
+def _dependencies_up() -> dict[str, bool]:
+    """/readyz's checks (each bounded: a new connection with its connect timeout, Redis with
+    PROBE_TIMEOUT_SECONDS)."""
+    from arvlite.core.health import readiness_checks
+
+    up = {}
+    for name, check in readiness_checks().items():
+        try:
+            check()
+            up[name] = True
+        except Exception:
+            up[name] = False
+    return up
+
+
+def _read(reader: Reader, needs: tuple[str, ...]) -> list[Reading]:
+    if "database" not in needs:
+        return list(reader())
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(READER_STATEMENT_TIMEOUT_MS)}")
+        return list(reader())
 
 
 class _WorkState(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         families: dict[str, GaugeMetricFamily] = {}
+        up = _dependencies_up()
+        dependencies = GaugeMetricFamily(
+            "arvlite_dependency_up", "A dependency answers (1) or not (0).", labels=["dependency"]
+        )
+        for name, answers in up.items():
+            dependencies.add_metric([name], 1.0 if answers else 0.0)
+        yield dependencies
         errors = 0
-        for reader in GAUGE_READERS:
+        for reader, needs in GAUGE_READERS:
+            if not all(up.get(name, True) for name in needs):
+                errors += 1  # its dependency is down: not waited on again
+                continue
             try:
-                readings = list(reader())
+                readings = _read(reader, needs)
             except Exception as exc:  # one dependency down must not blank the whole scrape
                 errors += 1
                 # One line, no traceback: a scrape every 15 s while a dependency is down.
@@ -98,19 +140,42 @@ def exposition() -> bytes:
 
 
 def multiproc_dir_reset(path: str) -> None:
-    """Start a server with an empty directory: files of an earlier run would add old counts."""
+    """Start a server with an empty directory of its own: files of an earlier run would add
+    old counts. A symlink or a directory that reappears in between is refused (the name is
+    predictable, in a shared temporary directory)."""
     directory = Path(path)
-    if directory.exists():
+    if directory.is_symlink():
+        directory.unlink()
+    elif directory.exists():
         shutil.rmtree(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700)
 
 
 def multiproc_process_gone(pid: int) -> None:
-    """A worker exited: its live gauges stop counting (its counters are kept, as they should)."""
-    if os.environ.get(MULTIPROC_VARIABLE):
-        from prometheus_client import multiprocess
+    """A worker exited (gunicorn recycles them): its counters and histograms are added into
+    one archive file per kind and its own files removed, so files do not pile up — every
+    scrape reads every file — and the totals stay whole; its per-process gauges go."""
+    directory = os.environ.get(MULTIPROC_VARIABLE)
+    if not directory:
+        return
+    from prometheus_client import multiprocess
+    from prometheus_client.mmap_dict import MmapedDict
 
-        multiprocess.mark_process_dead(pid)
+    multiprocess.mark_process_dead(pid, directory)
+    for kind in ("counter", "histogram"):
+        source = Path(directory) / f"{kind}_{pid}.db"
+        if not source.exists():
+            continue
+        values = [(key, value, ts) for key, value, ts, _ in MmapedDict.read_all_values_from_file(str(source))]
+        source.unlink()  # first: a scrape in between undercounts for a moment, never twice
+        archive = MmapedDict(str(Path(directory) / f"{kind}_archive.db"))
+        try:
+            for key, value, ts in values:
+                archive.write_value(key, archive.read_value(key)[0] + value, ts)
+        finally:
+            archive.close()
+    for stale in Path(directory).glob(f"gauge_*_{pid}.db"):
+        stale.unlink()
 
 
 def celery_queue_lengths() -> Iterable[Reading]:
@@ -150,20 +215,3 @@ def backlog(queryset: object, *, started_field: str, metric: str, what: str) -> 
             max(age, 0.0),
         ),
     ]
-
-
-def dependencies_up() -> Iterable[Reading]:
-    """1 for each dependency /readyz finds answering, 0 for one that does not."""
-    from arvlite.core.health import readiness_checks
-
-    readings = []
-    for name, check in readiness_checks().items():
-        try:
-            check()
-            up = 1.0
-        except Exception:
-            up = 0.0
-        readings.append(
-            Reading("arvlite_dependency_up", "A dependency answers (1) or not (0).", up, {"dependency": name})
-        )
-    return readings

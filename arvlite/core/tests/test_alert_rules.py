@@ -97,3 +97,24 @@ def test_without_redis_there_is_no_buffer_to_report(client: Client, settings: An
     assert "arvlite_viewer_buffered_events" not in text
     assert "arvlite_celery_queue_length" not in text
     assert value(text, "arvlite_metric_reader_errors") == 0
+
+
+def test_a_database_that_is_down_is_not_waited_on_by_every_reader(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arvlite.core import health
+
+    probes: list[str] = []
+
+    def refusing() -> None:
+        probes.append("database")
+        raise ConnectionError("the database does not answer")
+
+    monkeypatch.setattr(health, "check_database", refusing)
+    text = scrape(client, settings)
+    assert probes == ["database"]  # probed once, not once per reader
+    assert value(text, "arvlite_dependency_up", '{dependency="database"}') == 0
+    assert "arvlite_videos_processing" not in text
+    assert "arvlite_deliveries_due" not in text
+    assert value(text, "arvlite_metric_reader_errors") == 3  # videos, photos, outbox skipped
+    assert value(text, "arvlite_viewer_buffered_events") == 0  # Redis readers still run

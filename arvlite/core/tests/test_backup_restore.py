@@ -199,3 +199,34 @@ def test_a_half_copied_or_unknown_stored_backup_is_refused(populated: Any) -> No
         call_command("restore", "--from-storage", "latest")
     with pytest.raises(CommandError, match="No complete backup named"):
         call_command("restore", "--from-storage", "../../etc")
+
+
+def test_the_storage_layer_gets_no_plain_dump_by_accident(
+    populated: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    with pytest.raises(CommandError, match="set BACKUP_ENCRYPTION_KEY"):
+        call_command("backup", "--to-storage")
+    assert stored_backups(default_storage) == []
+
+    # A copy cut off half-way (here at its last file) leaves nothing behind.
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    default_storage.exists("x")  # set the lazy storage up, to patch the real one
+    storage: Any = getattr(default_storage, "_wrapped")  # noqa: B009  # LazyObject's, untyped
+    real_save = storage.save
+
+    def failing_save(name: str, content: Any, **kwargs: Any) -> str:
+        if name.endswith("metadata.json"):
+            raise OSError("the bucket went away")
+        return real_save(name, content, **kwargs)
+
+    monkeypatch.setattr(storage, "save", failing_save)
+    with pytest.raises(OSError, match="went away"):
+        call_command("backup", "--to-storage")
+    monkeypatch.undo()
+    try:
+        directories, _ = default_storage.listdir("backups")
+    except FileNotFoundError:
+        directories = []
+    for name in directories:
+        assert default_storage.listdir(f"backups/{name}")[1] == []

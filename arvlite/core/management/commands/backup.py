@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--output", default=settings.BACKUP_DIR, help="Directory of backups (BACKUP_DIR)."
-        )
+            "--output", default=None,
+            help="Directory of backups (default BACKUP_DIR); given, it wins over BACKUP_TO_STORAGE.",
+        )  # fmt: skip
         parser.add_argument(
             "--to-storage", action="store_true", default=settings.BACKUP_TO_STORAGE,
             help="Write it to backups/ in the storage layer instead (BACKUP_TO_STORAGE; BACKUP_BUCKET).",
@@ -34,14 +35,23 @@ class Command(BaseCommand):
             raise CommandError("--keep must be 0 or more.")
         key = "" if options["no_encrypt"] else settings.BACKUP_ENCRYPTION_KEY
         note = " (encrypted)" if key else ""
+        to_storage = options["to_storage"] and options["output"] is None
+        if to_storage and not key and not options["no_encrypt"]:
+            # The media bucket is read with keys every machine holds; a plain dump there
+            # would hand out password hashes and authenticator secrets with them.
+            raise CommandError(
+                "Backups in the storage layer are encrypted: set BACKUP_ENCRYPTION_KEY "
+                "(or pass --no-encrypt to store a plain dump on purpose)."
+            )
         try:
-            if options["to_storage"]:
+            if to_storage:
                 with tempfile.TemporaryDirectory(prefix="arvlite-backup-") as scratch:
                     local = create_backup(Path(scratch), encryption_key=key)
                     stored = store_backup(local, backup_storage(), keep=options["keep"])
                 self.stdout.write(f"Backup stored as {stored} in the storage layer{note}.")
                 return
-            path = create_backup(Path(options["output"]), encryption_key=key, keep=options["keep"])
+            output = Path(options["output"] or settings.BACKUP_DIR)
+            path = create_backup(output, encryption_key=key, keep=options["keep"])
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Backup written to {path}{note}.")
