@@ -53,6 +53,19 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     return checks
 
 
+def readiness_results() -> dict[str, str]:
+    """Each dependency's check: "ok" or "error: <exception class>" (for /readyz and /metrics)."""
+    results: dict[str, str] = {}
+    for name, check in readiness_checks().items():
+        try:
+            check()
+        except Exception as exc:
+            results[name] = f"error: {exc.__class__.__name__}"
+        else:
+            results[name] = "ok"
+    return results
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -65,14 +78,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready: 200 when every dependency answers, else 503 naming the failing parts."""
-    results: dict[str, str] = {}
-    for name, check in readiness_checks().items():
-        try:
-            check()
-        except Exception as exc:
-            results[name] = f"error: {exc.__class__.__name__}"
-        else:
-            results[name] = "ok"
+    results = readiness_results()
     failing = sorted(name for name, result in results.items() if result != "ok")
     body: dict[str, object] = {"status": "ok" if not failing else "unavailable", "checks": results}
     if failing:

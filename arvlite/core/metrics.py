@@ -60,16 +60,9 @@ def register_reader(reader: Reader, *, needs: tuple[str, ...] = ()) -> None:
 def _dependencies_up() -> dict[str, bool]:
     """/readyz's checks (each bounded: a new connection with its connect timeout, Redis with
     PROBE_TIMEOUT_SECONDS)."""
-    from arvlite.core.health import readiness_checks
+    from arvlite.core.health import readiness_results
 
-    up = {}
-    for name, check in readiness_checks().items():
-        try:
-            check()
-            up[name] = True
-        except Exception:
-            up[name] = False
-    return up
+    return {name: result == "ok" for name, result in readiness_results().items()}
 
 
 def _read(reader: Reader, needs: tuple[str, ...]) -> list[Reading]:

@@ -131,14 +131,7 @@ def s3_key(storage: S3Storage, name: str) -> str:
 def s3_read_head(storage: S3Storage, name: str, size: int) -> bytes:
     """The first ``size`` bytes of an object with one ranged GET (opening an object with
     django-storages downloads all of it)."""
-    try:
-        response = _client(storage).get_object(
-            Bucket=storage.bucket_name, Key=s3_key(storage, name), Range=f"bytes=0-{size - 1}"
-        )
-    except ClientError as error:
-        raise _not_found_or(error, name) from error
-    with response["Body"] as body:
-        return body.read()
+    return s3_read_range(storage, name, 0, size)
 
 
 def s3_read_range(storage: S3Storage, name: str, start: int, length: int) -> bytes:
