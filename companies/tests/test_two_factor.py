@@ -565,3 +565,25 @@ def test_the_api_signs_out_everywhere_and_says_whether_two_factor_is_on(owner: U
 
     enrolled(owner)
     assert caller.get("/api/v1/auth/me/").json()["two_factor_enabled"] is True
+
+
+@pytest.mark.parametrize("otp", ["١٢٣٤٥٦", "12 34 56 78", "\x00", "x" * 64, "ABCD-EFGH-JKLM-NPQR"])
+def test_odd_codes_are_wrong_codes_never_errors(owner: User, otp: str) -> None:
+    enrolled(owner)
+    api = APIClient().post(
+        TOKEN_URL, {"email": owner.email, "password": TEST_PASSWORD, "otp": otp}, format="json"
+    )
+    assert api.status_code in (400, 401), api.content
+    assert "access" not in api.json()
+    TOTPDevice.objects.filter(user=owner).update(throttling_failure_count=0)
+    page = password_sign_in(owner).post("/accounts/two-factor/", {"code": otp})
+    assert page.status_code == 400
+
+
+def test_an_over_long_code_is_refused_by_the_form(owner: User) -> None:
+    enrolled(owner)
+    api = APIClient().post(
+        TOKEN_URL, {"email": owner.email, "password": TEST_PASSWORD, "otp": "1" * 65}, format="json"
+    )
+    assert api.status_code == 400
+    assert "otp" in api.json()["errors"]

@@ -86,13 +86,11 @@ def _person_completing(request: HttpRequest, step: str) -> User | None:
 
 
 def _code_problem(user: User, *, counted: bool, request: HttpRequest) -> tuple[str, int]:
-    """The message and status for a code that was not accepted."""
-    wait = two_factor.code_wait(user)
-    if wait and not counted:
-        return _wait_message(wait), 429
+    """The message and status for a code that was not accepted (``counted``: it was checked
+    and was wrong, so it counts as a failed sign-in; else it was refused while locked)."""
     if counted:
         wrong_code(request, user)
-        wait = two_factor.code_wait(user)
+    wait = two_factor.code_wait(user)
     return (_wait_message(wait), 429) if wait else (_("That code is not right."), 400)
 
 
@@ -123,6 +121,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         message, status = _code_problem(person, counted=not locked, request=request)
         form.add_error("code", message)
+    elif request.method == "POST":  # no code, or not text (a NUL byte)
+        status = 400
     context = {
         "form": form,
         "next": _next_url(request),
